@@ -214,9 +214,9 @@ def open_store(path: str | os.PathLike | None = None) -> Store:
 
 
 def _explain(path: str, exc: Exception) -> str:
-    text = str(exc)
+    text = str(exc).replace(path, "<file>")
     name = Path(path).name
-    if "lock" in text.lower():
+    if "could not set lock" in text.lower() or "conflicting lock" in text.lower():
         return f"The progress database {name} is in use by another program."
     if isinstance(exc, PermissionError) or "permission" in text.lower():
         return f"The progress database {name} cannot be written (permission denied)."

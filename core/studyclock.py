@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MAX_GAP = 60.0       # seconds one tick may add
+MIN_GAP = 1.0        # shorter gaps wait and are added to the next tick
 IDLE_AFTER = 600.0   # seconds without an interaction before the clock stops
 
 
@@ -23,6 +24,10 @@ class StudyClock:
     def tick(self, now: float, page: str, interaction: bool) -> tuple[str, float] | None:
         """Advance to ``now``; return (page, seconds) to record, or None."""
         credit = None
+        if self.last_tick is not None and now - self.last_tick < MIN_GAP and page == self.page:
+            if interaction:
+                self.last_interaction = now
+            return None
         if self.last_tick is not None and self.page is not None:
             idle = now - self.last_interaction if self.last_interaction is not None else 0.0
             gap = max(0.0, min(now - self.last_tick, MAX_GAP))

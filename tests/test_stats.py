@@ -83,3 +83,10 @@ def test_study_clock_counts_active_time_only():
 
 def test_format_duration():
     assert format_duration(59) == "0m" and format_duration(61) == "1m" and format_duration(3720) == "1h 02m"
+
+
+def test_study_clock_folds_tiny_gaps_into_the_next_tick():
+    c = StudyClock()
+    c.tick(100.0, "relu", interaction=True)
+    assert c.tick(100.2, "relu", interaction=False) is None     # same run's heartbeat: too short
+    assert c.tick(110.0, "relu", interaction=False) == ("relu", 10.0)

@@ -1,0 +1,3 @@
+from components.chapter import render_chapter
+
+render_chapter("softmax")

@@ -1,0 +1,1 @@
+"""Streamlit UI pieces. Each public function takes a keyword-only ``key``."""
