@@ -94,7 +94,7 @@ class Chapter:
 
     @property
     def page_file(self) -> str:
-        return f"pages/{self.number:02d}_{self.slug}.py"
+        return f"app_pages/{self.number:02d}_{self.slug}.py"
 
     @property
     def url_path(self) -> str:
