@@ -56,9 +56,8 @@ def practice(chapter: Chapter, *, solved: set[int], wrong_tries: dict[int, int],
     for i, hint in enumerate(problem.hints[:shown], start=1):
         st.info(f"Hint {i}: {hint}", icon=":material/lightbulb:")
     if shown < len(problem.hints) and number not in solved:
-        if st.button(f"Show a hint ({shown + 1} of {len(problem.hints)})", key=f"{key}.hint_button.{number}"):
-            st.session_state[hints_key] = shown + 1
-            st.rerun()
+        st.button(f"Show a hint ({shown + 1} of {len(problem.hints)})", key=f"{key}.hint_button.{number}",
+                  on_click=lambda: st.session_state.update({hints_key: shown + 1}))
 
     wrong = wrong_tries.get(number, 0)
     if number in solved or wrong >= WRONG_TRIES_FOR_SOLUTION:
@@ -68,9 +67,9 @@ def practice(chapter: Chapter, *, solved: set[int], wrong_tries: dict[int, int],
     elif wrong:
         st.caption(f"{wrong} wrong {'try' if wrong == 1 else 'tries'}: the worked solution opens after "
                    f"{WRONG_TRIES_FOR_SOLUTION}.")
-    if number < total and st.button("Next problem →", key=f"{key}.next.{number}"):
-        st.session_state[index_key] = number + 1
-        st.rerun()
+    if number < total:
+        st.button("Next problem →", key=f"{key}.next.{number}",
+                  on_click=lambda: st.session_state.update({index_key: number + 1}))
 
 
 def _first_unsolved(solved: set[int], total: int) -> int:
