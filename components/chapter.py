@@ -1,6 +1,8 @@
 """A chapter page, top to bottom: formula, reading, meaning, symbols, code, practice, notes."""
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 from components.formula import formula, pronunciation
@@ -13,8 +15,12 @@ from core.mastery import is_mastered
 from core.store import StoreError
 
 
+def _kicker(text: str) -> None:
+    st.markdown(f'<p class="fl-kicker">{html.escape(text)}</p>', unsafe_allow_html=True)
+
+
 def _section(title: str, kicker: str) -> None:
-    st.markdown(f'<p class="fl-kicker">{kicker}</p>', unsafe_allow_html=True)
+    _kicker(kicker)
     st.subheader(title, anchor=False)
 
 
@@ -23,8 +29,7 @@ def render_chapter(slug: str) -> None:
     store, user = get_store(), st.session_state["user"]
     chapters = load_chapters()
 
-    st.markdown(f'<p class="fl-kicker">{chapter.section} · Chapter {chapter.number} of {len(chapters)}</p>',
-                unsafe_allow_html=True)
+    _kicker(f"{chapter.section} · Chapter {chapter.number} of {len(chapters)}")
     st.title(chapter.title, anchor=False)
     st.markdown(f"**{chapter.tagline}** {chapter.summary}")
 
