@@ -1,0 +1,123 @@
+"""Benchmark the capstone model and its default training preset.
+
+    python bench/capstone.py                 # full: speed, then the default preset end to end
+    python bench/capstone.py --quick         # a minute or so: speed, plus a short training run
+    python bench/capstone.py --device cuda   # on another device
+
+Prints the parameter count; median ms/iteration and tokens/s at batch 12 x context 64
+(the size nanoGPT's reference figures use) and at the default preset's batch size;
+validation loss at fixed steps of the default preset; and the wall time (training plus
+evaluations) at which validation loss first reached --target.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import capstone  # noqa: E402,F401  (before torch, so its CPU thread settings apply)
+import torch  # noqa: E402
+
+from capstone.model import GPT, GPTConfig  # noqa: E402
+from capstone.prepare import load_dataset  # noqa: E402
+from capstone.presets import make_config  # noqa: E402
+from capstone.train import describe_device, get_batch, pick_device, set_threads, train  # noqa: E402
+
+
+def time_iterations(data, batch_size, device, n_iters, warmup=10):
+    """Median wall time of one optimiser step (forward, backward, clip, AdamW)."""
+    cfg = make_config("default", batch_size=batch_size)
+    mcfg = GPTConfig(vocab_size=len(data.vocab))
+    model = GPT(mcfg, generator=torch.Generator().manual_seed(0)).to(device)
+    opt = model.configure_optimizer(cfg.learning_rate, cfg.weight_decay,
+                                    (cfg.beta1, cfg.beta2), device)
+    g = torch.Generator().manual_seed(0)
+    params = list(model.parameters())
+    times = []
+    for i in range(warmup + n_iters):
+        t = time.perf_counter()
+        x, y = get_batch(data.train, batch_size, mcfg.block_size, g, device)
+        _, loss = model(x, y)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0, foreach=True)
+        opt.step()
+        loss.item()  # wait for the device
+        if i >= warmup:
+            times.append(time.perf_counter() - t)
+    med = statistics.median(times)
+    return model.num_params(), med * 1000, batch_size * mcfg.block_size / med
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="short run (about a minute)")
+    ap.add_argument("--device", default="cpu", choices=["auto", "cpu", "cuda", "mps"])
+    ap.add_argument("--data", default=None, help="corpus file (default: capstone.prepare lookup)")
+    ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: automatic)")
+    ap.add_argument("--target", type=float, default=1.55, help="validation loss to reach")
+    ap.add_argument("--budget", type=float, default=300.0, help="seconds allowed to reach it")
+    ap.add_argument("--steps", type=int, default=None, help="override the preset's max_iters")
+    ap.add_argument("--json", action="store_true", help="also print one JSON summary line")
+    args = ap.parse_args()
+
+    device = pick_device(args.device)
+    threads = set_threads(args.threads)
+    data = load_dataset(args.data)
+    info = describe_device(device)
+    print(f"device: {info['name']} | torch {info['torch']} | threads {threads} | "
+          f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '(unset)')}")
+
+    n_iters = 40 if args.quick else 200
+    default = make_config("default", device=device)
+    summary = {"device": info["name"], "threads": threads}
+    for bs in sorted({12, default.batch_size}):
+        n_params, ms, tps = time_iterations(data, bs, device, n_iters)
+        print(f"batch {bs:3d} x context 64: {ms:7.2f} ms/iter (median of {n_iters}), "
+              f"{tps:9,.0f} tokens/s")
+        summary[f"ms_per_iter_b{bs}"] = round(ms, 3)
+        summary[f"tokens_per_s_b{bs}"] = round(tps)
+    print(f"parameters: {n_params:,}")
+    summary["params"] = n_params
+
+    # the default preset end to end (quick: a short slice of it)
+    steps = args.steps or (300 if args.quick else default.max_iters)
+    cfg = make_config("default", device=device, max_iters=steps,
+                      eval_interval=min(default.eval_interval, max(1, steps // 3)))
+    print(f"\ntraining preset 'default' for {steps} steps: batch {cfg.batch_size}, "
+          f"lr {cfg.learning_rate} -> {cfg.min_lr} (cosine, warmup {cfg.warmup_iters}), "
+          f"eval every {cfg.eval_interval} steps x {cfg.eval_iters} batches")
+    reached = {}
+
+    def on_eval(rec):
+        print(f"  step {rec['step']:5d}  train {rec['train_loss']}  val {rec['val_loss']}  "
+              f"{rec['elapsed_s']:7.1f} s  {rec['tokens_per_s']:,} tok/s", flush=True)
+        if "t" not in reached and rec["val_loss"] is not None and rec["val_loss"] <= args.target:
+            reached.update(t=rec["elapsed_s"], step=rec["step"])
+
+    t0 = time.perf_counter()
+    res = train(cfg, data, on_eval=on_eval)
+    total = time.perf_counter() - t0
+    final = res.records[-1]
+    print(f"\nfinal val loss {final['val_loss']} after {res.step} steps, {total:.1f} s in all "
+          f"(training tokens/s {final['tokens_per_s']:,})")
+    if reached:
+        ok = "within" if reached["t"] <= args.budget else "OUTSIDE"
+        print(f"reached val loss <= {args.target} at step {reached['step']} after "
+              f"{reached['t']:.1f} s ({ok} the {args.budget:.0f} s budget)")
+    else:
+        print(f"did not reach val loss <= {args.target}")
+    summary.update(final_val_loss=final["val_loss"], steps=res.step, total_s=round(total, 1),
+                   train_tokens_per_s=final["tokens_per_s"],
+                   time_to_target_s=reached.get("t"), target=args.target)
+    if args.json:
+        print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()

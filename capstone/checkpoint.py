@@ -1,0 +1,181 @@
+"""Save and load a trained model as ONE safetensors file.
+
+The file holds the weights plus, in its text metadata, JSON strings for the model
+config, the vocabulary and some training info (seed, preset, step). safetensors is
+plain data (a JSON header + raw tensor bytes): loading it never runs code, unlike
+pickle-based formats, which we never use.
+
+Everything is validated before use; any problem raises CheckpointError with a
+message fit to show a learner.
+"""
+
+import json
+import struct
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+from safetensors.torch import load as st_load
+from safetensors.torch import save as st_save
+
+from .model import GPT, GPTConfig
+from .prepare import Vocab
+
+FORMAT = "formula-lab-capstone"
+FORMAT_VERSION = "1"
+MAX_BYTES = 64 * 1024 * 1024      # a spec-size model is under 1 MB; refuse huge files
+MAX_HEADER_BYTES = 1024 * 1024
+TIED = "lm_head.weight"           # same tensor as transformer.wte.weight; stored once
+
+
+class CheckpointError(ValueError):
+    """The file is not a valid checkpoint of this model. The message says why."""
+
+
+@dataclass
+class Checkpoint:
+    model: GPT
+    vocab: Vocab
+    config: GPTConfig
+    info: dict = field(default_factory=dict)
+
+
+def save_checkpoint(model, vocab, path=None, info=None):
+    """Serialise model + vocab (+ info dict) to safetensors bytes; also write them to
+    `path` when given. Returns the bytes."""
+    if len(vocab) != model.config.vocab_size:
+        raise ValueError("vocabulary size does not match the model")
+    tensors = {k: v.detach().to("cpu").contiguous()
+               for k, v in model.state_dict().items() if k != TIED}
+    metadata = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "config": json.dumps(model.config.to_dict()),
+        "vocab": json.dumps(vocab.chars),
+        "info": json.dumps(info or {}),
+    }
+    data = st_save(tensors, metadata=metadata)
+    if path is not None:
+        path = Path(path)
+        tmp = path.with_name(path.name + ".part")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    return data
+
+
+def _read_header(data):
+    """Parse the safetensors header ourselves, for clear errors on junk input:
+    8 bytes little-endian length N, then N bytes of JSON."""
+    if len(data) < 8:
+        raise CheckpointError("file is too short to be a safetensors checkpoint")
+    (n,) = struct.unpack("<Q", data[:8])
+    if n == 0 or n > MAX_HEADER_BYTES or 8 + n > len(data):
+        raise CheckpointError("not a safetensors file (bad header length); the file may be "
+                              "corrupt or of another format")
+    try:
+        header = json.loads(data[8:8 + n].decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise CheckpointError(f"not a safetensors file (header is not JSON: {e})") from e
+    if not isinstance(header, dict):
+        raise CheckpointError("not a safetensors file (header is not a JSON object)")
+    return header
+
+
+def _parse_metadata(meta):
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise CheckpointError("this safetensors file is not a Formula Lab capstone checkpoint "
+                              "(metadata 'format' missing or different)")
+    if meta.get("format_version") != FORMAT_VERSION:
+        raise CheckpointError(f"unsupported checkpoint version {meta.get('format_version')!r}")
+    for key in ("config", "vocab"):
+        if key not in meta:
+            raise CheckpointError(f"checkpoint metadata lacks '{key}'")
+    try:
+        cfg_dict = json.loads(meta["config"])
+        chars = json.loads(meta["vocab"])
+        info = json.loads(meta.get("info", "{}"))
+    except json.JSONDecodeError as e:
+        raise CheckpointError(f"checkpoint metadata is not valid JSON: {e}") from e
+
+    # config: known fields, right types, sane values
+    if not isinstance(cfg_dict, dict):
+        raise CheckpointError("checkpoint config is not a JSON object")
+    try:
+        config = GPTConfig.from_dict(cfg_dict)
+    except (TypeError, ValueError) as e:
+        raise CheckpointError(f"checkpoint config is invalid: {e}") from e
+    for name in ("n_layer", "n_head", "n_embd", "block_size", "vocab_size"):
+        v = getattr(config, name)
+        if not isinstance(v, int) or isinstance(v, bool) or not 0 < v <= 100_000:
+            raise CheckpointError(f"checkpoint config {name}={v!r} is not a sensible size")
+    if config.n_embd % config.n_head:
+        raise CheckpointError("checkpoint config: n_embd must be divisible by n_head")
+    if not isinstance(config.bias, bool) or not isinstance(config.dropout, (int, float)):
+        raise CheckpointError("checkpoint config: bias must be true/false, dropout a number")
+
+    # vocabulary: distinct single characters, one per token id
+    if (not isinstance(chars, list) or not all(isinstance(c, str) and len(c) == 1 for c in chars)
+            or len(set(chars)) != len(chars)):
+        raise CheckpointError("checkpoint vocabulary must be a list of distinct single characters")
+    if len(chars) != config.vocab_size:
+        raise CheckpointError(f"checkpoint vocabulary has {len(chars)} characters but the "
+                              f"config says vocab_size={config.vocab_size}")
+    if not isinstance(info, dict):
+        raise CheckpointError("checkpoint info is not a JSON object")
+    return config, Vocab(chars), info
+
+
+def load_checkpoint(src, device="cpu"):
+    """Load from a path or from bytes (e.g. an upload). Returns a Checkpoint.
+    Raises CheckpointError for anything that is not exactly a checkpoint of this model."""
+    if isinstance(src, (bytes, bytearray, memoryview)):
+        data = bytes(src)
+    else:
+        p = Path(src)
+        if not p.is_file():
+            raise CheckpointError(f"checkpoint file {p} does not exist")
+        if p.stat().st_size > MAX_BYTES:
+            raise CheckpointError(f"checkpoint file is larger than {MAX_BYTES // 2**20} MB")
+        data = p.read_bytes()
+    if len(data) > MAX_BYTES:
+        raise CheckpointError(f"checkpoint is larger than {MAX_BYTES // 2**20} MB")
+
+    header = _read_header(data)
+    config, vocab, info = _parse_metadata(header.get("__metadata__"))
+
+    # the tensors the config calls for, by name and shape (built on the meta device:
+    # no memory is allocated, whatever the config says)
+    with torch.device("meta"):
+        expected = {k: tuple(v.shape) for k, v in GPT(config).state_dict().items() if k != TIED}
+    found = {k: v for k, v in header.items() if k != "__metadata__"}
+    missing = sorted(set(expected) - set(found))
+    unexpected = sorted(set(found) - set(expected))
+    if missing:
+        raise CheckpointError(f"checkpoint is missing tensors: {', '.join(missing[:5])}"
+                              + (" ..." if len(missing) > 5 else ""))
+    if unexpected:
+        raise CheckpointError(f"checkpoint has unexpected tensors: {', '.join(unexpected[:5])}"
+                              + (" ..." if len(unexpected) > 5 else ""))
+    for name, shape in expected.items():
+        entry = found[name]
+        if not isinstance(entry, dict) or entry.get("dtype") != "F32":
+            raise CheckpointError(f"tensor {name} should be float32, found {entry.get('dtype')!r}"
+                                  if isinstance(entry, dict) else f"tensor {name} entry is malformed")
+        if tuple(entry.get("shape", ())) != shape:
+            raise CheckpointError(f"tensor {name} has shape {tuple(entry.get('shape', ()))}, "
+                                  f"expected {shape} for this config")
+
+    try:
+        tensors = st_load(data)
+    except Exception as e:  # safetensors raises its own error types for bad bytes
+        raise CheckpointError(f"checkpoint tensor data is corrupt: {e}") from e
+    for name, t in tensors.items():
+        if not torch.isfinite(t).all():
+            raise CheckpointError(f"tensor {name} contains NaN or infinite values")
+
+    model = GPT(config)
+    result = model.load_state_dict(tensors, strict=False)
+    if result.unexpected_keys or set(result.missing_keys) != {TIED}:
+        raise CheckpointError(f"checkpoint does not fit the model: {result}")
+    model.eval()
+    return Checkpoint(model=model.to(device), vocab=vocab, config=config, info=info)

@@ -1,0 +1,49 @@
+"""Which device to train on, and how many CPU threads to use."""
+
+import os
+
+import torch
+
+
+def pick_device(pref="auto"):
+    """'auto' picks CUDA, then Apple MPS, then CPU. Anything else is checked and used."""
+    pref = (pref or "auto").lower()
+    has_mps = getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available()
+    if pref == "auto":
+        return "cuda" if torch.cuda.is_available() else "mps" if has_mps else "cpu"
+    if pref == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError("device 'cuda' requested but no CUDA GPU is available")
+    if pref == "mps" and not has_mps:
+        raise RuntimeError("device 'mps' requested but Apple MPS is not available")
+    if pref not in ("cpu", "cuda", "mps"):
+        raise ValueError(f"unknown device {pref!r}; use auto, cpu, cuda or mps")
+    return pref
+
+
+def usable_cpus():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS / Windows
+        return os.cpu_count() or 1
+
+
+def set_threads(n=None):
+    """Intra-op CPU threads. Default: the usable cores, at most 8 (a model this small
+    gains nothing from more, and extra threads just wait on each other)."""
+    n = n or min(usable_cpus(), 8)
+    torch.set_num_threads(max(1, n))
+    return torch.get_num_threads()
+
+
+def describe_device(device=None):
+    """Plain dict describing the chosen device, for display."""
+    device = device or pick_device()
+    info = {"device": device, "cpu_threads": torch.get_num_threads(),
+            "cpu_count": usable_cpus(), "torch": torch.__version__}
+    if device == "cuda":
+        info["name"] = torch.cuda.get_device_name(0)
+    elif device == "mps":
+        info["name"] = "Apple GPU (MPS)"
+    else:
+        info["name"] = f"CPU ({info['cpu_threads']} threads)"
+    return info

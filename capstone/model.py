@@ -1,0 +1,219 @@
+"""A small character-level GPT, small enough to read in one sitting.
+
+Shape of the network (defaults give about 208k parameters):
+
+    idx (B, T) -> token embedding + position embedding -> (B, T, C)
+    -> n_layer x [ x + attn(ln_1(x)) ; x + mlp(ln_2(x)) ]   (Pre-LN blocks)
+    -> ln_f -> lm_head (weights shared with the token embedding) -> logits (B, T, V)
+
+Letters used in the shape comments:
+    B batch, T time (sequence length), C channels (n_embd),
+    nh number of heads, hs head size (C // nh), V vocabulary size.
+"""
+
+import math
+from dataclasses import asdict, dataclass
+
+import torch
+import torch.nn as nn
+from torch.nn import functional as F
+
+
+@dataclass
+class GPTConfig:
+    n_layer: int = 4        # number of transformer blocks
+    n_head: int = 4         # attention heads per block
+    n_embd: int = 64        # channels of the residual stream
+    block_size: int = 64    # longest context the model can see
+    vocab_size: int = 65    # number of distinct characters (set from the corpus)
+    dropout: float = 0.0    # 0.0: no dropout (tiny model, short training)
+    bias: bool = True       # biases in Linear and LayerNorm layers
+
+    def to_dict(self):
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d):
+        known = set(cls.__dataclass_fields__)
+        unknown = set(d) - known
+        if unknown:
+            raise ValueError(f"unknown GPTConfig fields: {sorted(unknown)}")
+        return cls(**d)
+
+
+class LayerNorm(nn.Module):
+    """LayerNorm whose bias can be switched off (nn.LayerNorm's bias flag is recent)."""
+
+    def __init__(self, ndim, bias):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(ndim))
+        self.bias = nn.Parameter(torch.zeros(ndim)) if bias else None
+
+    def forward(self, x):
+        return F.layer_norm(x, self.weight.shape, self.weight, self.bias, 1e-5)
+
+
+class CausalSelfAttention(nn.Module):
+
+    def __init__(self, config):
+        super().__init__()
+        assert config.n_embd % config.n_head == 0
+        self.n_head = config.n_head
+        self.n_embd = config.n_embd
+        self.dropout = config.dropout
+        # query, key and value for all heads in one matrix multiply
+        self.c_attn = nn.Linear(config.n_embd, 3 * config.n_embd, bias=config.bias)
+        # output projection back into the residual stream
+        self.c_proj = nn.Linear(config.n_embd, config.n_embd, bias=config.bias)
+        self.resid_dropout = nn.Dropout(config.dropout)
+
+    def forward(self, x, cache=None):
+        """x: (B, T, C). cache: None, or a dict {"k": ..., "v": ...} holding the
+        keys/values of earlier positions (B, nh, T_past, hs); it is updated in place."""
+        B, T, C = x.size()
+        nh, hs = self.n_head, C // self.n_head
+        q, k, v = self.c_attn(x).split(self.n_embd, dim=2)  # each (B, T, C)
+        q = q.view(B, T, nh, hs).transpose(1, 2)  # (B, nh, T, hs)
+        k = k.view(B, T, nh, hs).transpose(1, 2)  # (B, nh, T, hs)
+        v = v.view(B, T, nh, hs).transpose(1, 2)  # (B, nh, T, hs)
+
+        if cache is not None and cache.get("k") is not None:
+            # generation: append this step's keys/values to the earlier ones
+            k = torch.cat([cache["k"], k], dim=2)  # (B, nh, T_past + T, hs)
+            v = torch.cat([cache["v"], v], dim=2)
+        if cache is not None:
+            cache["k"], cache["v"] = k, v
+
+        T_all = k.size(2)
+        if T == T_all:
+            # plain causal attention: position t sees positions 0..t
+            y = F.scaled_dot_product_attention(
+                q, k, v, is_causal=True,
+                dropout_p=self.dropout if self.training else 0.0)
+        elif T == 1:
+            # one new token: it may look at everything in the cache
+            y = F.scaled_dot_product_attention(q, k, v)
+        else:
+            # several new tokens after a cached prefix: new token i sits at
+            # absolute position T_all - T + i and sees positions <= that
+            mask = torch.ones(T, T_all, dtype=torch.bool, device=x.device).tril(T_all - T)
+            y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+        # y: (B, nh, T, hs) -> (B, T, C), heads side by side
+        y = y.transpose(1, 2).contiguous().view(B, T, C)
+        return self.resid_dropout(self.c_proj(y))
+
+
+class MLP(nn.Module):
+
+    def __init__(self, config):
+        super().__init__()
+        self.c_fc = nn.Linear(config.n_embd, 4 * config.n_embd, bias=config.bias)    # (C -> 4C)
+        self.c_proj = nn.Linear(4 * config.n_embd, config.n_embd, bias=config.bias)  # (4C -> C)
+        self.dropout = nn.Dropout(config.dropout)
+
+    def forward(self, x):
+        return self.dropout(self.c_proj(F.gelu(self.c_fc(x))))
+
+
+class Block(nn.Module):
+    """Pre-LN transformer block: normalise, then attend / think, then add back."""
+
+    def __init__(self, config):
+        super().__init__()
+        self.ln_1 = LayerNorm(config.n_embd, bias=config.bias)
+        self.attn = CausalSelfAttention(config)
+        self.ln_2 = LayerNorm(config.n_embd, bias=config.bias)
+        self.mlp = MLP(config)
+
+    def forward(self, x, cache=None):
+        x = x + self.attn(self.ln_1(x), cache)  # (B, T, C)
+        x = x + self.mlp(self.ln_2(x))          # (B, T, C)
+        return x
+
+
+class GPT(nn.Module):
+
+    def __init__(self, config, generator=None):
+        """generator: optional torch.Generator for the initial weights, so that two
+        models built at once (e.g. in two threads) don't share the global RNG."""
+        super().__init__()
+        assert config.vocab_size is not None and config.block_size is not None
+        self.config = config
+        self.transformer = nn.ModuleDict(dict(
+            wte=nn.Embedding(config.vocab_size, config.n_embd),  # token embedding (V, C)
+            wpe=nn.Embedding(config.block_size, config.n_embd),  # position embedding (block_size, C)
+            drop=nn.Dropout(config.dropout),
+            h=nn.ModuleList([Block(config) for _ in range(config.n_layer)]),
+            ln_f=LayerNorm(config.n_embd, bias=config.bias),
+        ))
+        self.lm_head = nn.Linear(config.n_embd, config.vocab_size, bias=False)
+        # Weight tying: the output head reuses the token embedding matrix, so
+        # "which character is this vector?" and "which vector is this character?"
+        # share one (V, C) table. It saves V*C parameters.
+        self.transformer.wte.weight = self.lm_head.weight
+
+        # Initial weights: N(0, 0.02) for matrices, zeros for biases, ones for LN
+        # gains; the residual output projections get std 0.02 / sqrt(2 * n_layer)
+        # so the residual stream does not grow with depth (GPT-2 recipe).
+        with torch.no_grad():
+            for name, p in self.named_parameters():
+                if p.dim() < 2:
+                    if name.endswith("bias"):
+                        p.zero_()  # biases start at 0
+                    continue  # LayerNorm weights stay 1
+                std = 0.02
+                if name.endswith("c_proj.weight"):
+                    std = 0.02 / math.sqrt(2 * config.n_layer)
+                p.normal_(0.0, std, generator=generator)
+
+    def num_params(self):
+        """Number of trainable parameters (the tied matrix counted once)."""
+        return sum(p.numel() for p in self.parameters())
+
+    def forward(self, idx, targets=None, caches=None, pos_offset=0):
+        """idx: (B, T) token ids. targets: (B, T) or None.
+        caches: None, or a list with one dict per layer (see new_cache) for generation.
+        pos_offset: absolute position of idx[:, 0] (the cache length when generating).
+        Returns (logits, loss). With targets, logits are (B, T, V) and loss a scalar;
+        without targets, only the last position's logits (B, 1, V) are computed."""
+        B, T = idx.size()
+        assert pos_offset + T <= self.config.block_size, (
+            f"sequence of {pos_offset + T} exceeds block_size {self.config.block_size}")
+        pos = torch.arange(pos_offset, pos_offset + T, dtype=torch.long, device=idx.device)  # (T,)
+        tok_emb = self.transformer.wte(idx)  # (B, T, C)
+        pos_emb = self.transformer.wpe(pos)  # (T, C), broadcast over B
+        x = self.transformer.drop(tok_emb + pos_emb)
+        for i, block in enumerate(self.transformer.h):
+            x = block(x, None if caches is None else caches[i])
+        x = self.transformer.ln_f(x)  # (B, T, C)
+
+        if targets is not None:
+            logits = self.lm_head(x)  # (B, T, V)
+            loss = F.cross_entropy(logits.view(-1, logits.size(-1)), targets.reshape(-1))
+            return logits, loss
+        logits = self.lm_head(x[:, [-1], :])  # (B, 1, V): only the next character matters
+        return logits, None
+
+    def new_cache(self):
+        """An empty key/value cache: one dict per layer, filled by forward()."""
+        return [dict(k=None, v=None) for _ in range(self.config.n_layer)]
+
+    def configure_optimizer(self, lr, weight_decay, betas, device_type):
+        """AdamW. Matrices (dim >= 2) get weight decay; biases and LayerNorm gains don't."""
+        params = [p for p in self.parameters() if p.requires_grad]
+        decay = [p for p in params if p.dim() >= 2]
+        no_decay = [p for p in params if p.dim() < 2]
+        groups = [
+            {"params": decay, "weight_decay": weight_decay},
+            {"params": no_decay, "weight_decay": 0.0},
+        ]
+        # fused kernels exist for CUDA (and CPU in recent torch); foreach otherwise
+        try:
+            return torch.optim.AdamW(groups, lr=lr, betas=betas, fused=True)
+        except (RuntimeError, TypeError, ValueError):
+            return torch.optim.AdamW(groups, lr=lr, betas=betas, foreach=True)
+
+
+if __name__ == "__main__":
+    m = GPT(GPTConfig())
+    print(f"parameters: {m.num_params():,}")

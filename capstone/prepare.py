@@ -1,0 +1,175 @@
+"""Find the corpus, build the character vocabulary, split into train/val tensors.
+
+Where the text comes from, in order:
+  1. a path given explicitly (argument) or by the FORMULA_LAB_CORPUS setting;
+  2. a cached copy at data/tinyshakespeare.txt under the repository root;
+  3. a download from the public char-rnn repository (when online), saved to 2.;
+  4. text the learner uploads (see text_from_upload).
+If none of these works, CorpusError explains what to do.
+"""
+
+import os
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+CORPUS_ENV = "FORMULA_LAB_CORPUS"
+CORPUS_URL = ("https://raw.githubusercontent.com/karpathy/char-rnn/master/"
+              "data/tinyshakespeare/input.txt")
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CACHED_CORPUS = REPO_ROOT / "data" / "tinyshakespeare.txt"
+
+MIN_UPLOAD_CHARS = 1_000        # less than this is too little to learn anything
+MAX_UPLOAD_BYTES = 20_000_000   # 20 MB: plenty for a character model on a laptop
+MAX_VOCAB = 1_000               # distinct characters; more suggests binary or odd text
+
+
+class CorpusError(RuntimeError):
+    """The corpus could not be found, fetched or accepted. The message says why."""
+
+
+# ----------------------------------------------------------------------------
+# finding the text
+
+def find_corpus(path=None):
+    """Path of a local corpus file (argument, then setting, then cached copy) or None.
+    A path that is given but missing is an error, not silently skipped."""
+    given = path or os.environ.get(CORPUS_ENV)
+    if given:
+        p = Path(given).expanduser()
+        if not p.is_file():
+            source = "argument" if path else f"setting {CORPUS_ENV}"
+            raise CorpusError(f"corpus file {p} (from the {source}) does not exist")
+        return p
+    if CACHED_CORPUS.is_file():
+        return CACHED_CORPUS
+    return None
+
+
+def download_corpus(dest=CACHED_CORPUS, url=CORPUS_URL, timeout=5.0, progress=None):
+    """Download the corpus to `dest`; progress(bytes_done, bytes_total_or_None) is
+    called as chunks arrive. Fails fast with CorpusError when offline."""
+    dest = Path(dest)
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            total = resp.headers.get("Content-Length")
+            total = int(total) if total else None
+            chunks, done = [], 0
+            while True:
+                chunk = resp.read(64 * 1024)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                done += len(chunk)
+                if done > MAX_UPLOAD_BYTES:
+                    raise CorpusError(f"download from {url} is larger than expected")
+                if progress is not None:
+                    progress(done, total)
+    except (urllib.error.URLError, OSError, ValueError) as e:
+        raise CorpusError(
+            f"could not download the corpus from {url} ({e}). If you are offline, "
+            f"set {CORPUS_ENV} to a local copy of tinyshakespeare.txt, place it at "
+            f"{CACHED_CORPUS.relative_to(REPO_ROOT)} in the repository, or upload a text file."
+        ) from e
+    text = text_from_upload(b"".join(chunks))
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_suffix(".part")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(dest)  # atomic: never leave half a file behind
+    return dest
+
+
+def load_corpus(path=None, download=True, progress=None, timeout=5.0):
+    """The corpus text, looking in the order described at the top of this file."""
+    p = find_corpus(path)
+    if p is None and download:
+        p = download_corpus(progress=progress, timeout=timeout)
+    if p is None:
+        raise CorpusError(
+            f"no corpus found. Set {CORPUS_ENV} to a text file, place tinyshakespeare.txt "
+            f"at {CACHED_CORPUS.relative_to(REPO_ROOT)} in the repository, connect to the "
+            "internet so it can be downloaded, or upload a text file.")
+    return text_from_upload(p.read_bytes())
+
+
+def text_from_upload(data):
+    """Validate uploaded (or read) content: bytes or str -> str. Must be UTF-8 text of
+    reasonable size with a modest number of distinct characters."""
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        data = bytes(data)
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise CorpusError(f"text is {len(data):,} bytes; the limit is {MAX_UPLOAD_BYTES:,}")
+        if b"\x00" in data:
+            raise CorpusError("this looks like a binary file, not text")
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise CorpusError(f"the file is not UTF-8 text ({e})") from e
+    if not isinstance(data, str):
+        raise CorpusError(f"expected text or bytes, got {type(data).__name__}")
+    data = data.replace("\r\n", "\n")
+    if len(data.encode("utf-8")) > MAX_UPLOAD_BYTES:
+        raise CorpusError(f"text is larger than {MAX_UPLOAD_BYTES:,} bytes")
+    if len(data) < MIN_UPLOAD_CHARS:
+        raise CorpusError(f"text has {len(data):,} characters; at least "
+                          f"{MIN_UPLOAD_CHARS:,} are needed to learn anything")
+    n_chars = len(set(data))
+    if n_chars > MAX_VOCAB:
+        raise CorpusError(f"text uses {n_chars:,} distinct characters; the limit is {MAX_VOCAB}")
+    return data
+
+
+# ----------------------------------------------------------------------------
+# characters <-> integers
+
+class Vocab:
+    """Sorted unique characters of the corpus; character i is token id i."""
+
+    def __init__(self, chars):
+        self.chars = list(chars)
+        self.stoi = {ch: i for i, ch in enumerate(self.chars)}
+        if len(self.stoi) != len(self.chars):
+            raise ValueError("vocabulary characters must be unique")
+
+    @classmethod
+    def from_text(cls, text):
+        return cls(sorted(set(text)))
+
+    def __len__(self):
+        return len(self.chars)
+
+    def unknown(self, text):
+        """Characters of `text` the vocabulary does not have (sorted)."""
+        return sorted(set(text) - set(self.stoi))
+
+    def encode(self, text):
+        missing = self.unknown(text)
+        if missing:
+            raise ValueError(f"characters not in the vocabulary: {missing!r}")
+        return [self.stoi[c] for c in text]
+
+    def decode(self, ids):
+        return "".join(self.chars[int(i)] for i in ids)
+
+
+@dataclass
+class Dataset:
+    vocab: Vocab
+    train: torch.Tensor   # (N_train,) int64 token ids
+    val: torch.Tensor     # (N_val,) int64 token ids
+
+
+def prepare(text, val_fraction=0.1):
+    """Text -> Dataset: vocabulary plus a 90/10 train/val split (first 90% trains)."""
+    vocab = Vocab.from_text(text)
+    ids = torch.tensor(vocab.encode(text), dtype=torch.long)  # (N,)
+    n = int(len(ids) * (1.0 - val_fraction))
+    return Dataset(vocab=vocab, train=ids[:n], val=ids[n:])
+
+
+def load_dataset(path=None, download=True, progress=None):
+    """Convenience: load_corpus + prepare."""
+    return prepare(load_corpus(path, download=download, progress=progress))

@@ -1,0 +1,102 @@
+"""Training settings, and named presets: the default plus six small "pathologies".
+
+Each pathology preset changes one or two settings of the default and says what to
+look for in the loss curves, so a learner can see a failure mode happen.
+"""
+
+from dataclasses import asdict, dataclass, fields, replace
+
+
+@dataclass
+class TrainConfig:
+    # model (the vocabulary size comes from the data)
+    n_layer: int = 4
+    n_head: int = 4
+    n_embd: int = 64
+    block_size: int = 64        # context length in characters
+    dropout: float = 0.0
+    bias: bool = True
+    # data
+    batch_size: int = 32        # sequences per step; tokens per step = batch_size * block_size
+    data_fraction: float = 1.0  # train on only the first fraction of the training split
+    # optimiser: AdamW with linear warmup then cosine decay to min_lr
+    max_iters: int = 7000
+    learning_rate: float = 3e-3
+    min_lr: float = 2e-4
+    warmup_iters: int = 100
+    lr_decay_iters: int = 0     # 0: decay over the whole run (= max_iters)
+    weight_decay: float = 0.1
+    beta1: float = 0.9
+    beta2: float = 0.99
+    grad_clip: float = 1.0      # clip the gradient norm to this; 0 switches clipping off
+    # evaluation and samples
+    eval_interval: int = 250    # evaluate every this many steps (and at step 0 and the end)
+    eval_iters: int = 10        # batches per split per evaluation
+    eval_batch_size: int = 64
+    final_eval_iters: int = 40  # more batches at the very end, for a steadier figure
+    sample_interval: int = 200  # generate a sample this often (0: never); used by the job
+    sample_chars: int = 200
+    # run
+    seed: int = 1337
+    device: str = "auto"        # auto | cpu | cuda | mps
+    preset: str = "default"     # name recorded in the checkpoint
+
+    def to_dict(self):
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d):
+        names = {f.name for f in fields(cls)}
+        unknown = set(d) - names
+        if unknown:
+            raise ValueError(f"unknown training settings: {sorted(unknown)}")
+        return cls(**d)
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    title: str
+    look_for: str     # one sentence: what to watch in the curves
+    overrides: dict   # settings changed from the default
+
+
+PRESETS = {p.name: p for p in [
+    Preset("default", "Default",
+           "Both curves fall together and level off near 1.5; samples turn from noise "
+           "into Shakespeare-shaped words and names.",
+           {}),
+    Preset("lr_too_high", "Learning rate too high",
+           "The loss shoots up instead of down (to NaN or far above random guessing) "
+           "within a few steps: the run is reported as diverged.",
+           {"learning_rate": 10.0, "min_lr": 10.0, "warmup_iters": 0, "grad_clip": 0.0,
+            "max_iters": 300, "eval_interval": 25}),
+    Preset("lr_too_low", "Learning rate too low",
+           "The loss crawls down a gentle slope and is still high when the run ends.",
+           {"learning_rate": 3e-5, "min_lr": 3e-5, "max_iters": 1500, "eval_interval": 100}),
+    Preset("no_warmup", "No warmup",
+           "The first steps use the full learning rate on random weights: watch for an "
+           "early spike or a plateau before the loss starts to fall.",
+           {"warmup_iters": 0, "learning_rate": 1e-2, "max_iters": 1500, "eval_interval": 50}),
+    Preset("no_clip", "No gradient clipping",
+           "Without a cap on the gradient size, occasional big steps show up as spikes "
+           "in an otherwise falling curve.",
+           {"grad_clip": 0.0, "learning_rate": 1e-2, "max_iters": 1500, "eval_interval": 50}),
+    Preset("batch_1", "Batch of one",
+           "Each step sees a single sequence, so the training loss is very noisy and "
+           "progress per step is slow.",
+           {"batch_size": 1, "learning_rate": 1e-3, "max_iters": 1500, "eval_interval": 100}),
+    Preset("tiny_data", "Tiny data slice",
+           "Trained on 1% of the text, the model memorises it: training loss keeps "
+           "falling while validation loss stalls and then rises; the curves part.",
+           {"data_fraction": 0.01, "max_iters": 2000, "eval_interval": 100,
+            "weight_decay": 0.0}),
+]}
+
+
+def make_config(preset="default", **overrides):
+    """TrainConfig for a preset, with any further overrides (e.g. seed=1, max_iters=50)."""
+    if preset not in PRESETS:
+        raise KeyError(f"unknown preset {preset!r}; choose from {sorted(PRESETS)}")
+    cfg = replace(TrainConfig(), **PRESETS[preset].overrides, preset=preset)
+    return replace(cfg, **overrides) if overrides else cfg

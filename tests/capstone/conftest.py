@@ -1,0 +1,45 @@
+"""Fixtures for the capstone tests: the corpus (from FORMULA_LAB_CORPUS, else the
+shared copy next to the repository) and a small prepared slice of it."""
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+if str(REPO_ROOT) not in sys.path:  # make `import capstone` work however pytest is run
+    sys.path.insert(0, str(REPO_ROOT))
+
+import capstone  # noqa: E402,F401  (before torch, so its CPU thread settings apply)
+DEFAULT_CORPUS = REPO_ROOT / ".." / "shared" / "data" / "tinyshakespeare.txt"
+
+
+@pytest.fixture(scope="session")
+def corpus_path():
+    p = Path(os.environ.get("FORMULA_LAB_CORPUS") or DEFAULT_CORPUS).resolve()
+    if not p.is_file():
+        pytest.fail(f"corpus not found at {p}: set FORMULA_LAB_CORPUS to tinyshakespeare.txt",
+                    pytrace=False)
+    return p
+
+
+@pytest.fixture(scope="session")
+def corpus_text(corpus_path):
+    return corpus_path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def small_data(corpus_text):
+    """The first 200k characters, split 90/10: enough to learn from in a few steps."""
+    from capstone.prepare import prepare
+    return prepare(corpus_text[:200_000])
+
+
+@pytest.fixture
+def tiny_cfg():
+    """A fast training config: few steps, small batches."""
+    from capstone.presets import make_config
+    return make_config("default", max_iters=20, batch_size=8, eval_interval=10,
+                       eval_iters=2, eval_batch_size=16, final_eval_iters=2,
+                       warmup_iters=5, device="cpu", sample_interval=0)

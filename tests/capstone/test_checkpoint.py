@@ -1,0 +1,87 @@
+import json
+import struct
+
+import pytest
+import torch
+from safetensors.torch import save as st_save
+
+from capstone.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from capstone.model import GPT, GPTConfig
+from capstone.prepare import Vocab
+from capstone.sample import generate
+
+VOCAB = Vocab(sorted(set("abcdefghijklmnopqrstuvwxyz .,\n")))
+
+
+@pytest.fixture(scope="module")
+def model():
+    return GPT(GPTConfig(vocab_size=len(VOCAB)), generator=torch.Generator().manual_seed(3))
+
+
+@pytest.fixture(scope="module")
+def blob(model):
+    return save_checkpoint(model, VOCAB, info={"seed": 3, "preset": "default", "step": 0})
+
+
+def test_round_trip_path_and_bytes(model, blob, tmp_path):
+    path = tmp_path / "m.safetensors"
+    save_checkpoint(model, VOCAB, path, info={"seed": 3, "preset": "default", "step": 0})
+    assert path.stat().st_size < 1_000_000  # one small file
+    for src in (path, str(path), blob):
+        ck = load_checkpoint(src)
+        assert ck.vocab.chars == VOCAB.chars and ck.config == model.config
+        assert ck.info == {"seed": 3, "preset": "default", "step": 0}
+        for k, v in model.state_dict().items():
+            assert torch.equal(ck.model.state_dict()[k], v), k
+        assert ck.model.lm_head.weight is ck.model.transformer.wte.weight
+        assert generate(ck.model, ck.vocab, "ab", 20, top_k=1) == \
+            generate(model, VOCAB, "ab", 20, top_k=1)
+
+
+@pytest.mark.parametrize("junk", [b"", b"hello", b"\x00" * 100, b"PK\x03\x04" + b"x" * 200,
+                                  b"\x10\x00\x00\x00\x00\x00\x00\x00{not json........"])
+def test_junk_is_refused(junk):
+    with pytest.raises(CheckpointError):
+        load_checkpoint(junk)
+
+
+def test_corrupt_bytes_are_refused(blob):
+    truncated = blob[: len(blob) // 2]
+    with pytest.raises(CheckpointError):
+        load_checkpoint(truncated)
+    flipped = bytearray(blob)
+    flipped[9:40] = b"#" * 31  # scribble over the JSON header
+    with pytest.raises(CheckpointError):
+        load_checkpoint(bytes(flipped))
+
+
+def _metadata(blob):
+    (n,) = struct.unpack("<Q", blob[:8])
+    return json.loads(blob[8:8 + n])["__metadata__"]
+
+
+def test_wrong_shapes_are_refused(blob):
+    # weights of a 32-channel model under metadata that claims 64 channels
+    small = GPT(GPTConfig(vocab_size=len(VOCAB), n_embd=32))
+    tensors = {k: v for k, v in small.state_dict().items() if k != "lm_head.weight"}
+    bad = st_save(tensors, metadata=_metadata(blob))
+    with pytest.raises(CheckpointError, match="shape"):
+        load_checkpoint(bad)
+
+
+def test_missing_tensor_and_bad_metadata_are_refused(model, blob):
+    tensors = {k: v for k, v in model.state_dict().items() if k != "lm_head.weight"}
+    meta = _metadata(blob)
+    partial = dict(tensors)
+    del partial["transformer.h.0.mlp.c_fc.weight"]
+    with pytest.raises(CheckpointError, match="missing"):
+        load_checkpoint(st_save(partial, metadata=meta))
+    with pytest.raises(CheckpointError, match="format"):
+        load_checkpoint(st_save(tensors))  # a safetensors file, but not ours
+    wrong_vocab = dict(meta, vocab=json.dumps(VOCAB.chars[:-1]))
+    with pytest.raises(CheckpointError, match="vocab"):
+        load_checkpoint(st_save(tensors, metadata=wrong_vocab))
+    with pytest.raises(CheckpointError):
+        load_checkpoint(st_save(tensors, metadata=dict(meta, config="{broken")))
+    with pytest.raises(CheckpointError, match="does not exist"):
+        load_checkpoint("no/such/file.safetensors")

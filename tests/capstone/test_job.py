@@ -1,0 +1,63 @@
+import time
+from dataclasses import replace
+
+import pytest
+
+from capstone.checkpoint import load_checkpoint
+from capstone.job import JobRefused, JobRegistry
+
+
+def wait_for(cond, timeout=60):
+    end = time.time() + timeout
+    while time.time() < end:
+        if cond():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_job_runs_to_the_end_with_samples(small_data, tiny_cfg):
+    reg = JobRegistry(max_running=2)
+    cfg = replace(tiny_cfg, max_iters=30, sample_interval=10, sample_chars=30)
+    job = reg.start("ann", cfg, small_data)
+    assert job.join(120)
+    s = job.snapshot()
+    assert s["status"] == "finished" and s["step"] == 30 and s["total_steps"] == 30
+    assert [h[0] for h in s["history"]] == [10, 20, 30]
+    assert [st for st, _ in s["samples"]] == [10, 20, 30]
+    assert all(len(text) == 30 for _, text in s["samples"])
+    assert s["device"]["device"] == "cpu" and s["tokens_per_s"] > 0
+    ck = load_checkpoint(job.checkpoint_bytes())
+    assert ck.info["step"] == 30
+    s["history"].append("mine")  # a copy: the job's own state is untouched
+    assert len(job.snapshot()["history"]) == 3
+    assert not job._thread.is_alive()  # finished jobs free their thread
+
+
+def test_registry_one_per_learner_cap_stop_and_reattach(small_data, tiny_cfg):
+    reg = JobRegistry(max_running=2)
+    long = replace(tiny_cfg, max_iters=100_000, eval_interval=1000)
+    a = reg.start("ann", long, small_data)
+    assert wait_for(lambda: a.snapshot()["step"] > 0)
+    with pytest.raises(JobRefused, match="already"):
+        reg.start("ann", long, small_data)           # one per learner
+    b = reg.start("bob", long, small_data)
+    with pytest.raises(JobRefused, match="busy"):
+        reg.start("cat", long, small_data)           # server-wide cap
+    assert reg.running_count() == 2
+    assert reg.get("ann") is a and reg.get("nobody") is None  # reattach after reload
+
+    t = time.time()
+    a.stop(wait=10)
+    assert time.time() - t < 10
+    s = a.snapshot()
+    assert s["status"] == "stopped" and 0 < s["step"] < 100_000
+    assert a.checkpoint_bytes() is not None and not a._thread.is_alive()
+
+    again = reg.start("ann", long, small_data)  # replaces the stopped job; a slot was free
+    assert reg.get("ann") is again
+    with pytest.raises(JobRefused, match="busy"):
+        reg.start("cat", long, small_data)
+    reg.stop_all(wait=10)
+    assert b.snapshot()["status"] == "stopped" and again.snapshot()["status"] == "stopped"
+    assert reg.running_count() == 0

@@ -1,0 +1,46 @@
+import torch
+
+from capstone.model import GPT, GPTConfig
+
+
+def test_parameter_count_is_spec_size():
+    model = GPT(GPTConfig(vocab_size=65))
+    # 4 layers x 4 heads x 64 channels, context 64, tied head: about 209k
+    assert model.num_params() == 208_320
+    assert model.lm_head.weight is model.transformer.wte.weight
+
+
+def test_forward_shapes_and_loss():
+    model = GPT(GPTConfig(vocab_size=65), generator=torch.Generator().manual_seed(0))
+    idx = torch.randint(0, 65, (3, 64))
+    targets = torch.randint(0, 65, (3, 64))
+    logits, loss = model(idx, targets)
+    assert logits.shape == (3, 64, 65)
+    # untrained: close to uniform, loss near ln(65) = 4.17
+    assert abs(loss.item() - torch.log(torch.tensor(65.0)).item()) < 0.2
+    logits, loss = model(idx)
+    assert logits.shape == (3, 1, 65) and loss is None
+
+
+def test_kv_cache_matches_full_forward():
+    torch.manual_seed(0)
+    model = GPT(GPTConfig(vocab_size=65), generator=torch.Generator().manual_seed(1)).eval()
+    idx = torch.randint(0, 65, (2, 40))
+    with torch.no_grad():
+        full, _ = model(idx, idx)                      # (2, 40, 65) all positions
+        cache = model.new_cache()
+        model(idx[:, :30], caches=cache)               # prefill 30 positions
+        for t in range(30, 40):                        # then one token at a time
+            step, _ = model(idx[:, t:t + 1], caches=cache, pos_offset=t)
+            assert torch.allclose(step[:, -1], full[:, t], atol=1e-5)
+        cache = model.new_cache()                      # prefill, then a 3-token chunk
+        model(idx[:, :20], caches=cache)
+        chunk, _ = model(idx[:, 20:23], idx[:, 20:23], caches=cache, pos_offset=20)
+        assert torch.allclose(chunk, full[:, 20:23], atol=1e-5)
+
+
+def test_same_generator_same_init():
+    a = GPT(GPTConfig(), generator=torch.Generator().manual_seed(5))
+    b = GPT(GPTConfig(), generator=torch.Generator().manual_seed(5))
+    for (ka, va), (kb, vb) in zip(a.state_dict().items(), b.state_dict().items()):
+        assert ka == kb and torch.equal(va, vb)

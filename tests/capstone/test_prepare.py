@@ -1,0 +1,45 @@
+import time
+
+import pytest
+
+from capstone import prepare as prep
+
+
+def test_vocab_and_split(small_data, corpus_text):
+    d = prep.prepare(corpus_text)
+    assert len(d.vocab) == 65 and d.vocab.chars == sorted(d.vocab.chars)
+    assert len(d.train) + len(d.val) == len(corpus_text)
+    assert abs(len(d.val) / len(corpus_text) - 0.1) < 0.001
+    s = "First Citizen:\nBefore we proceed"
+    assert d.vocab.decode(d.vocab.encode(s)) == s
+    with pytest.raises(ValueError):
+        d.vocab.encode("\u00e9")
+
+
+def test_corpus_from_setting_and_argument(corpus_path, monkeypatch, tmp_path):
+    monkeypatch.setenv(prep.CORPUS_ENV, str(corpus_path))
+    assert prep.find_corpus() == corpus_path
+    assert prep.load_corpus().startswith("First Citizen")
+    other = tmp_path / "other.txt"
+    other.write_text("to be or not to be " * 100)
+    assert prep.find_corpus(other) == other  # the argument wins over the setting
+    monkeypatch.setenv(prep.CORPUS_ENV, str(tmp_path / "missing.txt"))
+    with pytest.raises(prep.CorpusError, match="does not exist"):
+        prep.find_corpus()
+
+
+def test_upload_validation():
+    ok = prep.text_from_upload(("hello world\r\n" * 200).encode())
+    assert "\r" not in ok
+    for bad in [b"short", b"\x00\x01" * 1000, b"\xff\xfe" * 1000, 12345]:
+        with pytest.raises(prep.CorpusError):
+            prep.text_from_upload(bad)
+
+
+def test_offline_download_fails_fast_and_clearly(tmp_path):
+    t = time.time()
+    with pytest.raises(prep.CorpusError, match="could not download"):
+        prep.download_corpus(tmp_path / "c.txt", url="http://127.0.0.1:9/input.txt",
+                             timeout=2)
+    assert time.time() - t < 10
+    assert not (tmp_path / "c.txt").exists()

@@ -1,0 +1,82 @@
+import threading
+
+import pytest
+import torch
+
+from capstone.presets import PRESETS, make_config
+from capstone.train import describe_device, lr_at, pick_device, train
+
+
+def test_loss_goes_down_over_50_steps(small_data, tiny_cfg):
+    from dataclasses import replace
+    cfg = replace(tiny_cfg, max_iters=50, eval_interval=50, final_eval_iters=4)
+    records = []
+    res = train(cfg, small_data, on_eval=records.append)
+    assert res.status == "finished" and res.step == 50
+    first_loss = 4.17  # ln(vocab): what an untrained model scores
+    final = records[-1]
+    assert final["step"] == 50
+    assert final["train_loss"] < first_loss - 0.8
+    assert final["val_loss"] < first_loss - 0.8
+    assert final["tokens_per_s"] > 0 and final["elapsed_s"] > 0
+
+
+def test_same_seed_same_weight_bytes(small_data, tiny_cfg):
+    a = train(tiny_cfg, small_data)
+    b = train(tiny_cfg, small_data)
+    sa, sb = a.model.state_dict(), b.model.state_dict()
+    assert list(sa) == list(sb)
+    for k in sa:  # byte-identical weights, tensor by tensor
+        assert sa[k].numpy().tobytes() == sb[k].numpy().tobytes(), k
+    assert a.records == [dict(r, elapsed_s=None, tokens_per_s=None) | {
+        "elapsed_s": ra["elapsed_s"], "tokens_per_s": ra["tokens_per_s"]}
+        for r, ra in zip(b.records, a.records)]  # same losses too
+    from dataclasses import replace
+    c = train(replace(tiny_cfg, seed=tiny_cfg.seed + 1), small_data)
+    assert not torch.equal(a.model.lm_head.weight, c.model.lm_head.weight)
+
+
+def test_too_high_lr_is_reported_not_raised(small_data):
+    cfg = make_config("lr_too_high", batch_size=8, eval_iters=2, eval_batch_size=16,
+                      device="cpu", sample_interval=0)
+    records = []
+    res = train(cfg, small_data, on_eval=records.append)
+    assert res.status == "diverged"
+    assert "diverged" in res.error
+    assert records[-1]["status"] == "diverged" and records[-1]["val_loss"] is None
+    assert res.step < cfg.max_iters
+
+
+def test_stop_event_stops(small_data, tiny_cfg):
+    from dataclasses import replace
+    stop = threading.Event()
+
+    def on_progress(d):
+        if d["step"] >= 10:
+            stop.set()
+
+    res = train(replace(tiny_cfg, max_iters=1000), small_data, on_progress=on_progress,
+                stop_event=stop, progress_every=5)
+    assert res.status == "stopped" and res.step == 10
+
+
+def test_lr_schedule_shape():
+    cfg = make_config("default", max_iters=1000, warmup_iters=100,
+                      learning_rate=1e-2, min_lr=1e-3)
+    assert lr_at(0, cfg) == pytest.approx(1e-4)          # warming up
+    assert lr_at(99, cfg) == pytest.approx(1e-2)         # peak
+    assert lr_at(550, cfg) == pytest.approx(5.5e-3)      # half way down the cosine
+    assert lr_at(1000, cfg) == pytest.approx(1e-3)       # floor
+
+
+def test_presets_and_device():
+    assert {"default", "lr_too_high", "lr_too_low", "no_warmup", "no_clip", "batch_1",
+            "tiny_data"} <= set(PRESETS)
+    for p in PRESETS.values():
+        assert p.look_for and make_config(p.name).preset == p.name
+    with pytest.raises(KeyError):
+        make_config("nope")
+    assert pick_device("cpu") == "cpu"
+    assert pick_device("auto") in ("cpu", "cuda", "mps")
+    d = describe_device("cpu")
+    assert d["device"] == "cpu" and d["cpu_threads"] >= 1
