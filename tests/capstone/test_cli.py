@@ -20,7 +20,7 @@ def test_train_then_sample_cli(corpus_path, tmp_path):
              "--batch-size", "4", "--eval-every", "3", "--eval-iters", "1"], corpus_path)
     assert p.returncode == 0, p.stderr
     lines = [json.loads(line) for line in p.stdout.splitlines() if line.strip()]
-    assert [r["step"] for r in lines] == [3, 6]
+    assert [r["step"] for r in lines] == [0, 3, 6]      # step 0: where the curves start
     for r in lines:
         assert {"step", "train_loss", "val_loss", "tokens_per_s", "elapsed_s"} <= set(r)
     assert out.is_file()

@@ -23,14 +23,14 @@ def test_job_runs_to_the_end_with_samples(small_data, tiny_cfg):
     assert job.join(120)
     s = job.snapshot()
     assert s["status"] == "finished" and s["step"] == 30 and s["total_steps"] == 30
-    assert [h[0] for h in s["history"]] == [10, 20, 30]
+    assert [h[0] for h in s["history"]] == [0, 10, 20, 30]
     assert [st for st, _ in s["samples"]] == [10, 20, 30]
     assert all(len(text) == 30 for _, text in s["samples"])
     assert s["device"]["device"] == "cpu" and s["tokens_per_s"] > 0
     ck = load_checkpoint(job.checkpoint_bytes())
     assert ck.info["step"] == 30
     s["history"].append("mine")  # a copy: the job's own state is untouched
-    assert len(job.snapshot()["history"]) == 3
+    assert len(job.snapshot()["history"]) == 4
     assert not job._thread.is_alive()  # finished jobs free their thread
 
 
