@@ -23,6 +23,11 @@ for ch in chapters:
     sections.setdefault(ch.section, []).append(page)
     page_keys[page.url_path] = ch.slug
 
+capstone = st.Page("app_pages/capstone.py", title="Train a tiny transformer", icon=":material/model_training:",
+                   url_path="capstone")
+sections["Capstone"] = [capstone]
+page_keys[capstone.url_path] = "capstone"
+
 pg = st.navigation(sections)
 store = shell.get_store()
 shell.store_banner(store)

@@ -36,3 +36,7 @@ for start in range(0, len(chapters), COLS):
             st.markdown(f"**{ch.number}. {ch.title}**{badge}  \n{ch.tagline}")
             st.progress(n / len(ch.problems), text=f"{n} / {len(ch.problems)} solved")
             st.page_link(ch.page_file, label="Open chapter", icon=":material/menu_book:")
+
+st.subheader("Capstone", anchor=False)
+st.markdown("With the formulas in hand, train a tiny transformer on Shakespeare and watch it learn to write.")
+st.page_link("app_pages/capstone.py", label="Train a tiny transformer", icon=":material/model_training:")

@@ -1,0 +1,83 @@
+"""The capstone: train a tiny transformer on Shakespeare, watch it learn, make it talk."""
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from capstone.job import JobRefused, JobRegistry
+from capstone.presets import make_config
+from capstone.device import describe_device, pick_device
+from components.checkpoints import checkpoints
+from components.talk import talk
+from components.trainer import controls, corpus, watch
+
+KEY = "capstone"
+user = st.session_state["user"]
+
+
+@st.cache_resource
+def registry() -> JobRegistry:
+    """Every session's training jobs, so a reloaded page finds its run again."""
+    return JobRegistry(max_running=int(os.environ.get("FORMULA_LAB_MAX_JOBS", "2")))
+
+
+st.markdown('<p class="fl-kicker">Capstone · Chapter 18</p>', unsafe_allow_html=True)
+st.title("Train a tiny transformer", anchor=False)
+st.markdown(
+    "Four layers, four heads, 64-dimensional embeddings and a 64-character context: a "
+    "character-level GPT of about 209,000 parameters. It trains here, on this machine's CPU "
+    "or GPU, on the complete works of tiny Shakespeare, and every formula of the chapters is "
+    "inside it: matrix products, softmax, cross-entropy, gradient descent, the chain rule, attention."
+)
+
+st.subheader("1 · Press start", anchor=False)
+data = corpus(key=f"{KEY}.corpus")
+if data is None:
+    st.stop()
+try:
+    info = describe_device(pick_device("auto"))
+    st.caption(f"{len(data.vocab)} characters in the vocabulary · {len(data.train):,} training and "
+               f"{len(data.val):,} validation characters · device: {info['name']}")
+except RuntimeError:
+    pass
+
+jobs = registry()
+job = jobs.get(user)
+running = job is not None and job.is_active()
+settings = controls(running=running, key=f"{KEY}.run")
+if st.session_state.get(f"{KEY}.run.stop_pressed") and running:
+    job.stop(wait=10)
+    st.rerun()
+if settings:
+    try:
+        cfg = make_config(settings["preset"], seed=settings["seed"], device=settings["device"],
+                          max_iters=settings["max_iters"])
+        pick_device(cfg.device)
+        job = jobs.start(user, cfg, data)
+        st.rerun()
+    except (JobRefused, RuntimeError, ValueError) as exc:
+        st.error(str(exc))
+
+st.subheader("2 · Watch it learn", anchor=False)
+if job is None:
+    st.caption("Press start: the loss curves and samples appear here as the model trains.")
+else:
+    watch(job, key=f"{KEY}.watch")
+
+st.subheader("3 · Your checkpoint", anchor=False)
+checkpoint = checkpoints(job.checkpoint_bytes() if job and not job.is_active() else None,
+                         user=user, key=f"{KEY}.ckpt")
+
+st.subheader("4 · Make it talk", anchor=False)
+if checkpoint is None:
+    st.caption("Finish or stop a run, or load a checkpoint, and the model will write here.")
+else:
+    talk(checkpoint, key=f"{KEY}.talk")
+
+st.subheader("5 · The credits", anchor=False)
+files = sorted(Path(__file__).resolve().parent.parent.joinpath("capstone").glob("*.py"))
+sizes = {f.name: len(f.read_text(encoding="utf-8").splitlines()) for f in files}
+st.markdown(f"The whole engine is **{sum(sizes.values()):,} lines** of Python in {len(files)} files. Read it:")
+for f in files:
+    with st.expander(f"`capstone/{f.name}` · {sizes[f.name]} lines"):
+        st.code(f.read_text(encoding="utf-8"), language="python", line_numbers=True)
