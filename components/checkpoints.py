@@ -25,7 +25,7 @@ def _load(data: bytes):
 
 def use_bytes(data: bytes, *, key: str, source: str) -> None:
     try:
-        ckpt = _load(data)
+        _load(data)                    # validates (and caches) before it is used
     except CheckpointError as exc:
         st.session_state[f"{key}.error"] = f"{source}: {exc}"
         return

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from capstone.job import ACTIVE
-from capstone.prepare import CorpusError, Dataset, load_dataset, prepare, text_from_upload
+from capstone.prepare import CorpusError, Dataset, download_corpus, load_dataset, prepare, text_from_upload
 from capstone.presets import PRESETS, make_config
 
 DEVICES = ["auto", "cpu", "cuda", "mps"]
@@ -34,7 +34,6 @@ def corpus(*, key: str) -> Dataset | None:
     if left.button("Download it (about 1 MB)", key=f"{key}.download"):
         bar = left.progress(0.0, text="Downloading…")
         try:
-            from capstone.prepare import download_corpus
             download_corpus(progress=lambda done, total: bar.progress(
                 min(1.0, done / total) if total else 0.5, text=f"{done / 1e6:.2f} MB"))
             _local_dataset.clear()

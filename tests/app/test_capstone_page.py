@@ -1,5 +1,4 @@
 """The capstone page: start a short run, watch it, stop it; the page never blocks."""
-import os
 import time
 
 import pytest
