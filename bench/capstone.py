@@ -4,15 +4,16 @@
     python bench/capstone.py --quick         # a minute or so: speed, plus a short training run
     python bench/capstone.py --device cuda   # on another device
 
-Prints the parameter count; median ms/iteration and tokens/s at batch 12 x context 64
-(the size nanoGPT's reference figures use) and at the default preset's batch size;
+Prints how much the host held this process up (a probe: figures taken on a throttled
+machine are slow and noisy); the parameter count; median ms/iteration and tokens/s, and
+tokens/s over the fastest quarter of steps, at batch 12 x context 64 (the size
+nanoGPT's reference figures use) and at the default preset's batch size;
 validation loss at fixed steps of the default preset; and the wall time (training plus
 evaluations) at which validation loss first reached --target.
 """
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
@@ -20,7 +21,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import capstone  # noqa: E402,F401  (before torch, so its CPU thread settings apply)
 import torch  # noqa: E402
 
 from capstone.model import GPT, GPTConfig  # noqa: E402
@@ -29,29 +29,43 @@ from capstone.presets import make_config  # noqa: E402
 from capstone.train import describe_device, get_batch, pick_device, set_threads, train  # noqa: E402
 
 
+def host_stalls(seconds=3.0, gap=0.05):
+    """Share of wall time this process was not running although it wanted to: a busy
+    loop that notes every gap over `gap` seconds. On a shared or throttled machine this
+    is well above zero and every figure below is slowed by it; the "fastest quarter"
+    figures are the ones least affected."""
+    t0 = last = time.perf_counter()
+    lost = 0.0
+    while (now := time.perf_counter()) - t0 < seconds:
+        if now - last > gap:
+            lost += now - last
+        last = now
+    return lost / seconds
+
+
 def time_iterations(data, batch_size, device, n_iters, warmup=10):
     """Median wall time of one optimiser step (forward, backward, clip, AdamW)."""
     cfg = make_config("default", batch_size=batch_size)
     mcfg = GPTConfig(vocab_size=len(data.vocab))
     model = GPT(mcfg, generator=torch.Generator().manual_seed(0)).to(device)
-    opt = model.configure_optimizer(cfg.learning_rate, cfg.weight_decay,
-                                    (cfg.beta1, cfg.beta2), device)
+    opt = model.configure_optimizer(cfg.learning_rate, cfg.weight_decay, (cfg.beta1, cfg.beta2))
     g = torch.Generator().manual_seed(0)
-    params = list(model.parameters())
     times = []
     for i in range(warmup + n_iters):
         t = time.perf_counter()
         x, y = get_batch(data.train, batch_size, mcfg.block_size, g, device)
         _, loss = model(x, y)
-        opt.zero_grad(set_to_none=True)
+        opt.zero_grad()
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0, foreach=True)
+        opt.clip_grad_norm_(1.0)
         opt.step()
         loss.item()  # wait for the device
         if i >= warmup:
             times.append(time.perf_counter() - t)
-    med = statistics.median(times)
-    return model.num_params(), med * 1000, batch_size * mcfg.block_size / med
+    times.sort()
+    med, fast = statistics.median(times), times[len(times) // 4]
+    tokens = batch_size * mcfg.block_size
+    return model.num_params(), med * 1000, tokens / med, tokens / fast
 
 
 def main():
@@ -70,24 +84,27 @@ def main():
     threads = set_threads(args.threads)
     data = load_dataset(args.data)
     info = describe_device(device)
-    print(f"device: {info['name']} | torch {info['torch']} | threads {threads} | "
-          f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '(unset)')}")
+    print(f"device: {info['name']} | torch {info['torch']} | threads {threads}")
+    stalled = host_stalls()
+    print(f"host stalls: this process was held up {stalled:.0%} of a 3 s probe"
+          + ("  (a busy or throttled machine: expect slower, noisier figures)" if stalled > 0.05 else ""))
 
     n_iters = 40 if args.quick else 200
     default = make_config("default", device=device)
-    summary = {"device": info["name"], "threads": threads}
+    summary = {"device": info["name"], "threads": threads, "host_stalled": round(stalled, 3)}
     for bs in sorted({12, default.batch_size}):
-        n_params, ms, tps = time_iterations(data, bs, device, n_iters)
+        n_params, ms, tps, tps_fast = time_iterations(data, bs, device, n_iters)
         print(f"batch {bs:3d} x context 64: {ms:7.2f} ms/iter (median of {n_iters}), "
-              f"{tps:9,.0f} tokens/s")
+              f"{tps:9,.0f} tokens/s (fastest quarter of steps: {tps_fast:,.0f})")
         summary[f"ms_per_iter_b{bs}"] = round(ms, 3)
         summary[f"tokens_per_s_b{bs}"] = round(tps)
+        summary[f"tokens_per_s_b{bs}_fastest_quarter"] = round(tps_fast)
     print(f"parameters: {n_params:,}")
     summary["params"] = n_params
 
     # the default preset end to end (quick: a short slice of it)
     steps = args.steps or (300 if args.quick else default.max_iters)
-    cfg = make_config("default", device=device, max_iters=steps,
+    cfg = make_config("default", device=device, max_iters=steps, threads=threads,
                       eval_interval=min(default.eval_interval, max(1, steps // 3)))
     print(f"\ntraining preset 'default' for {steps} steps: batch {cfg.batch_size}, "
           f"lr {cfg.learning_rate} -> {cfg.min_lr} (cosine, warmup {cfg.warmup_iters}), "

@@ -27,11 +27,21 @@ def usable_cpus():
         return os.cpu_count() or 1
 
 
+def default_threads(leave_one_free=False):
+    """CPU threads for training: the usable cores, at most 8 (a model this small gains
+    nothing from more). leave_one_free: keep a core for a web server in the same
+    process. Worker threads wait for work by spinning for a moment, which is the fastest
+    choice on an otherwise idle machine but stalls every step when another busy thread
+    wants their core; on 2 cores with a server beside it, one thread is the steady choice."""
+    n = usable_cpus()
+    if leave_one_free and n > 1:
+        n -= 1
+    return min(n, 8)
+
+
 def set_threads(n=None):
-    """Intra-op CPU threads. Default: the usable cores, at most 8 (a model this small
-    gains nothing from more, and extra threads just wait on each other)."""
-    n = n or min(usable_cpus(), 8)
-    torch.set_num_threads(max(1, n))
+    """Set intra-op CPU threads (default: default_threads()); returns the number set."""
+    torch.set_num_threads(max(1, n or default_threads()))
     return torch.get_num_threads()
 
 

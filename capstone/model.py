@@ -18,6 +18,8 @@ import torch
 import torch.nn as nn
 from torch.nn import functional as F
 
+from .optim import AdamW
+
 
 @dataclass
 class GPTConfig:
@@ -198,8 +200,9 @@ class GPT(nn.Module):
         """An empty key/value cache: one dict per layer, filled by forward()."""
         return [dict(k=None, v=None) for _ in range(self.config.n_layer)]
 
-    def configure_optimizer(self, lr, weight_decay, betas, device_type):
-        """AdamW. Matrices (dim >= 2) get weight decay; biases and LayerNorm gains don't."""
+    def configure_optimizer(self, lr, weight_decay, betas):
+        """AdamW (capstone.optim). Matrices (dim >= 2) get weight decay;
+        biases and LayerNorm gains don't."""
         params = [p for p in self.parameters() if p.requires_grad]
         decay = [p for p in params if p.dim() >= 2]
         no_decay = [p for p in params if p.dim() < 2]
@@ -207,11 +210,7 @@ class GPT(nn.Module):
             {"params": decay, "weight_decay": weight_decay},
             {"params": no_decay, "weight_decay": 0.0},
         ]
-        # fused kernels exist for CUDA (and CPU in recent torch); foreach otherwise
-        try:
-            return torch.optim.AdamW(groups, lr=lr, betas=betas, fused=True)
-        except (RuntimeError, TypeError, ValueError):
-            return torch.optim.AdamW(groups, lr=lr, betas=betas, foreach=True)
+        return AdamW(groups, lr=lr, betas=betas)
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ class TrainConfig:
     # run
     seed: int = 1337
     device: str = "auto"        # auto | cpu | cuda | mps
+    threads: int = 0            # CPU threads; 0: automatic (device.default_threads)
     preset: str = "default"     # name recorded in the checkpoint
 
     def to_dict(self):

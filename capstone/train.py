@@ -111,7 +111,7 @@ def train(cfg, data=None, on_eval=None, on_progress=None, on_sample=None,
     data = data if data is not None else load_dataset()
     device = pick_device(cfg.device)
     if device == "cpu":
-        set_threads()
+        set_threads(cfg.threads or None)
     seed_everything(cfg.seed)
     if device == "cuda":
         torch.backends.cudnn.deterministic = True
@@ -129,11 +129,9 @@ def train(cfg, data=None, on_eval=None, on_progress=None, on_sample=None,
                      dropout=cfg.dropout, bias=cfg.bias)
     model = GPT(mcfg, generator=torch.Generator().manual_seed(cfg.seed)).to(device)
     model.train()
-    optimizer = model.configure_optimizer(cfg.learning_rate, cfg.weight_decay,
-                                          (cfg.beta1, cfg.beta2), device)
+    optimizer = model.configure_optimizer(cfg.learning_rate, cfg.weight_decay, (cfg.beta1, cfg.beta2))
     batch_gen = torch.Generator().manual_seed(cfg.seed + 2)   # training batches
     sample_gen = torch.Generator().manual_seed(cfg.seed + 3)  # samples, kept apart
-    params = [p for p in model.parameters()]
     tokens_per_step = cfg.batch_size * cfg.block_size
 
     result = TrainResult(model=model, vocab=data.vocab, config=cfg, status="finished",
@@ -180,10 +178,10 @@ def train(cfg, data=None, on_eval=None, on_progress=None, on_sample=None,
             result.error = (f"loss {what} at step {step} (learning rate {lr:.3g}): "
                             "training diverged and was stopped")
             break
-        optimizer.zero_grad(set_to_none=True)
+        optimizer.zero_grad()
         loss.backward()
         if cfg.grad_clip > 0:
-            torch.nn.utils.clip_grad_norm_(params, cfg.grad_clip, foreach=True)
+            optimizer.clip_grad_norm_(cfg.grad_clip)
         optimizer.step()
         step += 1
         train_time += time.perf_counter() - ts
@@ -212,8 +210,9 @@ def train(cfg, data=None, on_eval=None, on_progress=None, on_sample=None,
         result.records.append(rec)
         if on_eval is not None:
             on_eval(rec)
-    elif step > 0:
-        evaluate(step, cfg.final_eval_iters, status=result.status)
+    elif step > 0:   # a stopped run answers at once: no extra-long final evaluation
+        n = cfg.final_eval_iters if result.status == "finished" else cfg.eval_iters
+        evaluate(step, n, status=result.status)
     return result
 
 
@@ -229,6 +228,7 @@ def main(argv=None):
     ap.add_argument("--out", default="capstone.safetensors", help="checkpoint file to write")
     ap.add_argument("--data", default=None, help="corpus text file (default: see prepare.py)")
     ap.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"])
+    ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: automatic)")
     ap.add_argument("--batch-size", type=int, default=None)
     ap.add_argument("--eval-every", type=int, default=None, help="steps between evaluations")
     ap.add_argument("--eval-iters", type=int, default=None, help="batches per evaluation")
@@ -239,6 +239,8 @@ def main(argv=None):
     overrides = {"seed": args.seed, "device": args.device}
     if args.steps is not None:
         overrides["max_iters"] = args.steps
+    if args.threads is not None:
+        overrides["threads"] = args.threads
     if args.batch_size is not None:
         overrides["batch_size"] = args.batch_size
     if args.eval_every is not None:

@@ -11,7 +11,6 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:  # make `import capstone` work however pytest is run
     sys.path.insert(0, str(REPO_ROOT))
 
-import capstone  # noqa: E402,F401  (before torch, so its CPU thread settings apply)
 DEFAULT_CORPUS = REPO_ROOT / ".." / "shared" / "data" / "tinyshakespeare.txt"
 
 
