@@ -18,7 +18,8 @@ user = st.session_state["user"]
 @st.cache_resource
 def registry() -> JobRegistry:
     """Every session's training jobs, so a reloaded page finds its run again."""
-    return JobRegistry(max_running=int(os.environ.get("FORMULA_LAB_MAX_JOBS", "2")))
+    return JobRegistry(max_running=int(os.environ.get("FORMULA_LAB_MAX_JOBS", "2")),
+                       idle_stop_s=float(os.environ.get("FORMULA_LAB_IDLE_STOP_S", "600")))
 
 
 st.markdown('<p class="fl-kicker">Capstone · Chapter 18</p>', unsafe_allow_html=True)

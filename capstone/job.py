@@ -1,6 +1,7 @@
 """Background training jobs for a web page to watch (no web framework in here).
 
     registry = JobRegistry(max_running=2)        # one per server process
+                                                 # (idle_stop_s: see JobRegistry)
     job = registry.start("learner-42", make_config("default"), dataset)
     job.snapshot()   # plain dict: status, step, losses, samples, ... (poll this)
     job.stop()       # ask it to stop; the thread ends within a step
@@ -12,8 +13,10 @@ A page that reloads finds its job again with registry.get(learner_id).
 import threading
 import time
 import traceback
+from dataclasses import replace
 
 from .checkpoint import save_checkpoint
+from .device import default_threads, set_threads
 from .train import describe_device, pick_device, train
 
 ACTIVE = ("pending", "running")
@@ -37,6 +40,7 @@ class TrainingJob:
         self._thread = None
         self._result = None
         self._ckpt = None
+        self.last_seen = time.time()   # when a page last looked (see JobRegistry)
         self._state = {
             "learner_id": learner_id, "status": "pending", "preset": cfg.preset,
             "step": 0, "total_steps": cfg.max_iters, "elapsed_s": 0.0,
@@ -49,7 +53,9 @@ class TrainingJob:
     # -- reading ---------------------------------------------------------------
 
     def snapshot(self):
-        """A copied plain dict of the job's progress (safe to keep and modify)."""
+        """A copied plain dict of the job's progress (safe to keep and modify).
+        Calling it counts as someone watching the job."""
+        self.last_seen = time.time()
         with self._lock:
             s = dict(self._state)
             s["history"] = list(s["history"])
@@ -121,7 +127,10 @@ class TrainingJob:
 
     def _run(self):
         try:
-            self._set(device=describe_device(pick_device(self.cfg.device)))
+            device = pick_device(self.cfg.device)
+            if device == "cpu":
+                set_threads(self.cfg.threads or None)   # so the page shows the real count
+            self._set(device=describe_device(device))
             res = train(self.cfg, self.data, on_eval=self._on_eval,
                         on_progress=self._on_progress, on_sample=self._on_sample,
                         stop_event=self._stop)
@@ -146,10 +155,16 @@ class TrainingJob:
 
 
 class JobRegistry:
-    """At most one job per learner, at most max_running jobs running server-wide."""
+    """At most one job per learner, at most max_running jobs running server-wide.
 
-    def __init__(self, max_running=2):
+    A run nobody has watched (called snapshot() on) for idle_stop_s seconds is stopped
+    when another learner needs its slot: a learner who closed the tab does not keep the
+    server busy, and their checkpoint up to that step is kept. Until the slot is needed
+    an unwatched run goes on, so reading another chapter meanwhile is fine."""
+
+    def __init__(self, max_running=2, idle_stop_s=600):
         self.max_running = max_running
+        self.idle_stop_s = idle_stop_s
         self._jobs = {}  # learner_id -> TrainingJob (the latest one)
         self._lock = threading.Lock()
 
@@ -164,12 +179,25 @@ class JobRegistry:
                                  "for it to finish before starting another")
             running = sum(j.is_active() for j in self._jobs.values())
             if running >= self.max_running:
+                running -= self._stop_idle()
+            if running >= self.max_running:
                 raise JobRefused(f"the server is busy ({running} training runs in progress, "
                                  f"limit {self.max_running}); please try again in a few minutes")
+            if cfg.threads == 0:   # keep a core for the web server beside us
+                cfg = replace(cfg, threads=default_threads(leave_one_free=True))
             job = TrainingJob(cfg, data, learner_id=learner_id)
             self._jobs[learner_id] = job
             job.start()
         return job
+
+    def _stop_idle(self):
+        """Stop the running jobs nobody has watched for idle_stop_s; how many stopped.
+        (Called with the lock held; waits at most a few seconds for each thread.)"""
+        cutoff = time.time() - self.idle_stop_s
+        idle = [j for j in self._jobs.values() if j.is_active() and j.last_seen < cutoff]
+        for job in idle:
+            job.stop(wait=5)
+        return sum(not j.is_active() for j in idle)
 
     def get(self, learner_id):
         """The learner's latest job (running or done), or None."""

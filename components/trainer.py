@@ -103,7 +103,9 @@ def watch(job, *, key: str) -> None:
     """A live view of the job: refreshes itself while the job runs, then stops polling."""
     was_active = job.is_active()
 
-    @st.fragment(run_every=1.0 if was_active else None)
+    # Every redraw is Python work in the server process, and the training thread shares
+    # Python's interpreter lock with it: a slower refresh leaves more time for training.
+    @st.fragment(run_every=2.0 if was_active else None)
     def _live():
         snap = job.snapshot()
         progress_view(snap)

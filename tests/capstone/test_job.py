@@ -4,6 +4,7 @@ from dataclasses import replace
 import pytest
 
 from capstone.checkpoint import load_checkpoint
+from capstone.device import default_threads
 from capstone.job import JobRefused, JobRegistry
 
 
@@ -32,6 +33,7 @@ def test_job_runs_to_the_end_with_samples(small_data, tiny_cfg):
     s["history"].append("mine")  # a copy: the job's own state is untouched
     assert len(job.snapshot()["history"]) == 4
     assert not job._thread.is_alive()  # finished jobs free their thread
+    assert job.cfg.threads == default_threads(leave_one_free=True)  # a core for the server
 
 
 def test_registry_one_per_learner_cap_stop_and_reattach(small_data, tiny_cfg):
@@ -61,3 +63,19 @@ def test_registry_one_per_learner_cap_stop_and_reattach(small_data, tiny_cfg):
     reg.stop_all(wait=10)
     assert b.snapshot()["status"] == "stopped" and again.snapshot()["status"] == "stopped"
     assert reg.running_count() == 0
+
+
+def test_unwatched_run_gives_its_slot_to_a_new_learner(small_data, tiny_cfg):
+    reg = JobRegistry(max_running=1, idle_stop_s=30)
+    long = replace(tiny_cfg, max_iters=100_000, eval_interval=1000)
+    a = reg.start("ann", long, small_data)
+    assert wait_for(lambda: a.snapshot()["step"] > 0)
+    with pytest.raises(JobRefused, match="busy"):    # ann is watching: no slot
+        reg.start("bob", long, small_data)
+    a.last_seen -= 60                                # ann closed the tab a minute ago
+    b = reg.start("bob", long, small_data)
+    s = a.snapshot()
+    assert s["status"] == "stopped" and a.checkpoint_bytes() is not None
+    assert b.is_active() and reg.running_count() == 1
+    reg.stop_all(wait=10)
+    assert not b.is_active()
