@@ -4,23 +4,33 @@
                                                  # (idle_stop_s: see JobRegistry)
     job = registry.start("learner-42", make_config("default"), dataset)
     job.snapshot()   # plain dict: status, step, losses, samples, ... (poll this)
-    job.stop()       # ask it to stop; the thread ends within a step
+    job.stop()       # ask it to stop; the run ends within a step
     job.checkpoint_bytes()   # safetensors bytes once finished / stopped
 
 A page that reloads finds its job again with registry.get(learner_id).
+
+Each run trains in a child process of its own (capstone/worker.py). Inside the web
+server's process the training loop would share Python's interpreter lock with every page
+being drawn, and each torch call would wait to win it back: measured, a run went 3 to 4
+times slower while another Python thread was busy. The child reports over a pipe; a
+thread here feeds it the data, then receives each message into the job's state, which
+the page reads.
 """
 
+import json
+import os
+import subprocess
+import sys
 import threading
 import time
-import traceback
 from dataclasses import replace
+from pathlib import Path
 
-from .checkpoint import save_checkpoint
-from .device import default_threads, set_threads
-from .train import describe_device, pick_device, train
+from .device import default_threads
 
 ACTIVE = ("pending", "running")
 DONE = ("finished", "stopped", "failed", "diverged")
+REPO_ROOT = Path(__file__).resolve().parent.parent   # so the child finds `capstone`
 
 
 class JobRefused(RuntimeError):
@@ -28,17 +38,18 @@ class JobRefused(RuntimeError):
 
 
 class TrainingJob:
-    """One training run in a daemon thread. All state lives in this object, guarded
-    by a lock; snapshot() hands out copies so a reader never sees half an update."""
+    """One training run in a child process. Its state lives in this object, guarded by a
+    lock; snapshot() hands out copies so a reader never sees half an update."""
 
     def __init__(self, cfg, data, learner_id=None):
         self.cfg = cfg
         self.data = data
         self.learner_id = learner_id
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread = None
-        self._result = None
+        self._process = None           # the child (subprocess.Popen)
+        self._listener = None          # the thread that feeds it and hears from it
+        self._stop_asked = False
+        self._fed = False              # all the data has reached the child
         self._ckpt = None
         self.last_seen = time.time()   # when a page last looked (see JobRegistry)
         self._state = {
@@ -61,6 +72,7 @@ class TrainingJob:
             s["history"] = list(s["history"])
             s["samples"] = list(s["samples"])
             s["device"] = dict(s["device"]) if s["device"] else None
+            s["stopping"] = self._stop_asked
             if s["status"] == "running" and s["started_at"] is not None:
                 s["elapsed_s"] = time.time() - s["started_at"]
         return s
@@ -73,9 +85,15 @@ class TrainingJob:
     def is_active(self):
         return self.status in ACTIVE
 
-    def result(self):
-        """The train.TrainResult (with .model) once the thread has ended, else None."""
-        return self._result
+    def stopping(self):
+        """True once stop() was called (the run may still be finishing its step)."""
+        with self._lock:
+            return self._stop_asked
+
+    def alive(self):
+        """True while the child process or the thread listening to it still runs."""
+        return ((self._process is not None and self._process.poll() is None)
+                or (self._listener is not None and self._listener.is_alive()))
 
     def checkpoint_bytes(self):
         """safetensors bytes of the trained model once finished or stopped, else None."""
@@ -86,72 +104,122 @@ class TrainingJob:
 
     def start(self):
         with self._lock:
-            if self._thread is not None:
+            if self._process is not None:
                 raise JobRefused("this job has already been started")
             self._state["status"] = "running"
             self._state["started_at"] = time.time()
-        self._thread = threading.Thread(target=self._run, daemon=True,
-                                        name=f"capstone-train-{self.learner_id}")
-        self._thread.start()
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+            p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH")) if p))
+        try:
+            self._process = subprocess.Popen([sys.executable, "-m", "capstone.worker"],
+                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                             cwd=REPO_ROOT, env=env)
+        except OSError as e:
+            self._set(status="failed", error=f"could not start the training process: {e}")
+            raise JobRefused(f"could not start the training process: {e}") from e
+        data, self.data = self.data, None
+        self._listener = threading.Thread(target=self._listen, args=(data,), daemon=True,
+                                          name=f"capstone-job-{self.learner_id}")
+        self._listener.start()
         return self
 
     def stop(self, wait=None):
-        """Ask the run to stop after its current step. wait: seconds to wait for the
-        thread to end (None: don't wait)."""
-        self._stop.set()
+        """Ask the run to stop after its current step (by closing the child's input).
+        wait: seconds to wait for it to end (None: don't wait)."""
+        with self._lock:
+            self._stop_asked = True
+            fed = self._fed
+        if fed:            # else the listener closes the input once the data is through
+            self._close_input()
         if wait is not None:
             self.join(wait)
 
     def join(self, timeout=None):
-        if self._thread is not None:
-            self._thread.join(timeout)
+        """Wait up to timeout seconds for the run to end; True once it has."""
+        if self._listener is not None:
+            self._listener.join(timeout)
         return not self.is_active()
 
-    # -- the thread --------------------------------------------------------------
+    # -- the thread that feeds the child and listens to it ------------------------
 
     def _set(self, **kw):
         with self._lock:
             self._state.update(kw)
 
-    def _on_progress(self, d):
-        self._set(step=d["step"], loss=d["loss"], lr=d["lr"],
-                  tokens_per_s=d["tokens_per_s"], elapsed_s=d["elapsed_s"])
-
-    def _on_eval(self, rec):
-        with self._lock:
-            self._state["history"].append((rec["step"], rec["train_loss"], rec["val_loss"]))
-
-    def _on_sample(self, step, text):
-        with self._lock:
-            self._state["samples"] = (self._state["samples"] + [(step, text)])[-20:]
-
-    def _run(self):
+    def _close_input(self):
         try:
-            device = pick_device(self.cfg.device)
-            if device == "cpu":
-                set_threads(self.cfg.threads or None)   # so the page shows the real count
-            self._set(device=describe_device(device))
-            res = train(self.cfg, self.data, on_eval=self._on_eval,
-                        on_progress=self._on_progress, on_sample=self._on_sample,
-                        stop_event=self._stop)
-            self._result = res
-            ckpt = None
-            if res.status in ("finished", "stopped") and res.step > 0:
-                ckpt = save_checkpoint(res.model, res.vocab, info={
-                    "seed": self.cfg.seed, "preset": self.cfg.preset, "step": res.step,
-                    "status": res.status, "train_config": self.cfg.to_dict()})
-            with self._lock:
-                self._ckpt = ckpt
-                self._state.update(status=res.status, error=res.error, step=res.step)
-        except Exception as e:  # report, never crash the server
-            self._set(status="failed", error=f"{type(e).__name__}: {e}",
-                      traceback=traceback.format_exc())
+            self._process.stdin.close()
+        except OSError:
+            pass
+
+    def _feed(self, data):
+        header = {"config": self.cfg.to_dict(), "vocab": data.vocab.chars,
+                  "n_train": len(data.train), "n_val": len(data.val)}
+        try:
+            pipe = self._process.stdin
+            pipe.write(json.dumps(header).encode() + b"\n")
+            for ids in (data.train, data.val):
+                pipe.write(ids.numpy().astype("<i8").tobytes())
+            pipe.flush()
+        except OSError:    # the child is gone already; _listen reports how it ended
+            pass
+        with self._lock:
+            self._fed = True
+            stop_now = self._stop_asked
+        if stop_now:
+            self._close_input()
+
+    def _listen(self, data):
+        self._feed(data)
+        out = self._process.stdout
+        try:
+            while line := out.readline():
+                msg = json.loads(line)
+                ckpt = out.read(msg["checkpoint_bytes"]) if msg["kind"] == "done" else None
+                self._apply(msg, ckpt)
+        except (OSError, ValueError, KeyError, TypeError) as e:   # garbled: say so, end it
+            self._set(status="failed", error=f"lost track of the training process: {e}")
+            self._process.kill()
         finally:
+            out.close()
+            self._close_input()
+            try:
+                code = self._process.wait(30)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                code = self._process.wait()
             with self._lock:
+                if self._state["status"] in ACTIVE:   # no last word from the child
+                    if self._stop_asked and self._state["step"] == 0:
+                        self._state["status"] = "stopped"
+                    else:
+                        self._state.update(status="failed", error=(
+                            f"the training process ended unexpectedly (exit code {code}); "
+                            "the server may be short of memory"))
                 self._state["ended_at"] = time.time()
                 if self._state["started_at"] is not None:
                     self._state["elapsed_s"] = self._state["ended_at"] - self._state["started_at"]
-            self.data = None  # let go of the dataset reference
+
+    def _apply(self, msg, ckpt):
+        kind = msg["kind"]
+        with self._lock:
+            st = self._state
+            if kind == "progress":
+                d = msg["progress"]
+                st.update(step=d["step"], loss=d["loss"], lr=d["lr"],
+                          tokens_per_s=d["tokens_per_s"], elapsed_s=d["elapsed_s"])
+            elif kind == "eval":
+                rec = msg["record"]
+                st["history"].append((rec["step"], rec["train_loss"], rec["val_loss"]))
+            elif kind == "sample":
+                st["samples"] = (st["samples"] + [(msg["step"], msg["text"])])[-20:]
+            elif kind == "device":
+                st["device"] = msg["info"]
+            elif kind == "done":
+                self._ckpt = ckpt or None
+                st.update(status=msg["status"], error=msg["error"], step=msg["step"])
+            elif kind == "failed":
+                st.update(status="failed", error=msg["error"], traceback=msg["traceback"])
 
 
 class JobRegistry:
@@ -177,7 +245,8 @@ class JobRegistry:
             if old is not None and old.is_active():
                 raise JobRefused("you already have a training run going; stop it or wait "
                                  "for it to finish before starting another")
-            running = sum(j.is_active() for j in self._jobs.values())
+            # a run asked to stop ends within a step: its slot counts as free already
+            running = sum(j.is_active() and not j.stopping() for j in self._jobs.values())
             if running >= self.max_running:
                 running -= self._stop_idle()
             if running >= self.max_running:
@@ -191,13 +260,14 @@ class JobRegistry:
         return job
 
     def _stop_idle(self):
-        """Stop the running jobs nobody has watched for idle_stop_s; how many stopped.
-        (Called with the lock held; waits at most a few seconds for each thread.)"""
+        """Ask the running jobs nobody has watched for idle_stop_s to stop; how many.
+        (Called with the lock held, so it does not wait: each ends within a step.)"""
         cutoff = time.time() - self.idle_stop_s
-        idle = [j for j in self._jobs.values() if j.is_active() and j.last_seen < cutoff]
+        idle = [j for j in self._jobs.values()
+                if j.is_active() and not j.stopping() and j.last_seen < cutoff]
         for job in idle:
-            job.stop(wait=5)
-        return sum(not j.is_active() for j in idle)
+            job.stop()
+        return len(idle)
 
     def get(self, learner_id):
         """The learner's latest job (running or done), or None."""

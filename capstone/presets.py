@@ -21,13 +21,13 @@ class TrainConfig:
     data_fraction: float = 1.0  # train on only the first fraction of the training split
     # optimiser: AdamW with linear warmup then cosine decay to min_lr
     max_iters: int = 7000
-    learning_rate: float = 3e-3
-    min_lr: float = 2e-4
-    warmup_iters: int = 100
+    learning_rate: float = 1e-2
+    min_lr: float = 1e-4
+    warmup_iters: int = 200
     lr_decay_iters: int = 0     # 0: decay over the whole run (= max_iters)
     weight_decay: float = 0.1
     beta1: float = 0.9
-    beta2: float = 0.99
+    beta2: float = 0.95
     grad_clip: float = 1.0      # clip the gradient norm to this; 0 switches clipping off
     # evaluation and samples
     eval_interval: int = 250    # evaluate every this many steps (and at step 0 and the end)
@@ -78,11 +78,11 @@ PRESETS = {p.name: p for p in [
     Preset("no_warmup", "No warmup",
            "The first steps use the full learning rate on random weights: watch for an "
            "early spike or a plateau before the loss starts to fall.",
-           {"warmup_iters": 0, "learning_rate": 1e-2, "max_iters": 1500, "eval_interval": 50}),
+           {"warmup_iters": 0, "max_iters": 1500, "eval_interval": 50}),
     Preset("no_clip", "No gradient clipping",
            "Without a cap on the gradient size, occasional big steps show up as spikes "
            "in an otherwise falling curve.",
-           {"grad_clip": 0.0, "learning_rate": 1e-2, "max_iters": 1500, "eval_interval": 50}),
+           {"grad_clip": 0.0, "max_iters": 1500, "eval_interval": 50}),
     Preset("batch_1", "Batch of one",
            "Each step sees a single sequence, so the training loss is very noisy and "
            "progress per step is slow.",

@@ -1,6 +1,6 @@
 """Capstone, parts 1–2: pick the text, press start, and watch the model learn.
 
-The training itself runs in capstone.job (a background thread, no Streamlit);
+The training itself runs in capstone.job (a child process, no Streamlit);
 this module only draws controls and a live, read-only view of a job snapshot.
 """
 from __future__ import annotations
@@ -90,6 +90,10 @@ def progress_view(snap: dict) -> None:
                 text=f"step {snap['step']:,} / {total:,} · {snap['elapsed_s']:.0f} s · "
                      f"{snap['tokens_per_s']:,.0f} tokens/s · {device}")
     status = snap["status"]
+    if status == "running" and snap.get("stopping"):
+        st.caption("Stopping after the current step…")
+    elif status == "running" and snap.get("device") is None:
+        st.caption("Starting the training process (loading torch takes a few seconds)…")
     if status == "diverged":
         st.error(f"The run diverged: {snap.get('error') or 'the loss became NaN or exploded'}. "
                  "That is what a learning rate far too high looks like.", icon=":material/trending_up:")
@@ -103,8 +107,8 @@ def watch(job, *, key: str) -> None:
     """A live view of the job: refreshes itself while the job runs, then stops polling."""
     was_active = job.is_active()
 
-    # Every redraw is Python work in the server process, and the training thread shares
-    # Python's interpreter lock with it: a slower refresh leaves more time for training.
+    # Training runs in a child process; every redraw here is work for the server's own
+    # core (and its Plotly chart is the largest message a page sends): every 2 s is enough.
     @st.fragment(run_every=2.0 if was_active else None)
     def _live():
         snap = job.snapshot()

@@ -32,7 +32,7 @@ def test_job_runs_to_the_end_with_samples(small_data, tiny_cfg):
     assert ck.info["step"] == 30
     s["history"].append("mine")  # a copy: the job's own state is untouched
     assert len(job.snapshot()["history"]) == 4
-    assert not job._thread.is_alive()  # finished jobs free their thread
+    assert job.join(30) and not job.alive()  # a finished job's process and thread end
     assert job.cfg.threads == default_threads(leave_one_free=True)  # a core for the server
 
 
@@ -54,13 +54,13 @@ def test_registry_one_per_learner_cap_stop_and_reattach(small_data, tiny_cfg):
     assert time.time() - t < 10
     s = a.snapshot()
     assert s["status"] == "stopped" and 0 < s["step"] < 100_000
-    assert a.checkpoint_bytes() is not None and not a._thread.is_alive()
+    assert a.checkpoint_bytes() is not None and not a.alive()
 
     again = reg.start("ann", long, small_data)  # replaces the stopped job; a slot was free
     assert reg.get("ann") is again
     with pytest.raises(JobRefused, match="busy"):
         reg.start("cat", long, small_data)
-    reg.stop_all(wait=10)
+    reg.stop_all(wait=120)   # `again` may still be starting: loading torch takes seconds
     assert b.snapshot()["status"] == "stopped" and again.snapshot()["status"] == "stopped"
     assert reg.running_count() == 0
 
@@ -74,8 +74,22 @@ def test_unwatched_run_gives_its_slot_to_a_new_learner(small_data, tiny_cfg):
         reg.start("bob", long, small_data)
     a.last_seen -= 60                                # ann closed the tab a minute ago
     b = reg.start("bob", long, small_data)
+    assert a.stopping() and a.join(60)
     s = a.snapshot()
     assert s["status"] == "stopped" and a.checkpoint_bytes() is not None
     assert b.is_active() and reg.running_count() == 1
-    reg.stop_all(wait=10)
+    reg.stop_all(wait=120)
     assert not b.is_active()
+
+
+def test_a_training_process_that_dies_is_reported(small_data, tiny_cfg):
+    reg = JobRegistry(max_running=1)
+    a = reg.start("ann", replace(tiny_cfg, max_iters=100_000, eval_interval=1000), small_data)
+    assert wait_for(lambda: a.snapshot()["step"] > 0, timeout=120)
+    a._process.kill()                                 # e.g. the server ran out of memory
+    assert a.join(60)
+    s = a.snapshot()
+    assert s["status"] == "failed" and "ended unexpectedly" in s["error"]
+    assert a.checkpoint_bytes() is None and not a.alive()
+    b = reg.start("bob", replace(tiny_cfg, max_iters=5), small_data)   # its slot is free
+    assert b.join(120) and b.snapshot()["status"] == "finished"

@@ -1,0 +1,96 @@
+"""The training process a page starts (see job.py, which starts and listens to it).
+
+    python -m capstone.worker      # stdin: what to train; stdout: how it goes
+
+It reads from stdin one JSON line, {"config": TrainConfig as a dict, "vocab": [chars],
+"n_train": N, "n_val": M}, then the N + M token ids as little-endian int64. While it
+trains it writes one JSON line per event to stdout:
+    {"kind": "device", "info": {...}}         {"kind": "progress", "progress": {...}}
+    {"kind": "eval", "record": {...}}         {"kind": "sample", "step": S, "text": "..."}
+    {"kind": "failed", "error": "...", "traceback": "..."}
+    {"kind": "done", "status": ..., "error": ..., "step": S, "checkpoint_bytes": K}
+and after "done" the K bytes of the safetensors checkpoint (0: none).
+When its stdin closes (the page asked it to stop, or the server went away) it stops after
+the current step and still reports "done". Nothing is pickled either way.
+"""
+
+import json
+import os
+import sys
+import threading
+import traceback
+
+
+def main():
+    stdin = sys.stdin.buffer
+    out = os.fdopen(os.dup(1), "wb")   # the messages get stdout to themselves;
+    os.dup2(2, 1)                       # anything else printed goes to stderr
+    sys.stdout = sys.stderr
+
+    def send(kind, payload=b"", **fields):
+        out.write(json.dumps({"kind": kind, **fields}).encode() + b"\n" + payload)
+        out.flush()    # BrokenPipeError once the server is gone: then this run ends too
+
+    try:
+        header = json.loads(stdin.readline())
+        import numpy as np
+        import torch
+
+        from .checkpoint import save_checkpoint
+        from .prepare import Dataset, Vocab
+        from .presets import TrainConfig
+        from .train import train
+
+        n_train, n_val = header["n_train"], header["n_val"]
+        ids = np.frombuffer(read_exactly(stdin, 8 * (n_train + n_val)), dtype="<i8")
+        ids = torch.from_numpy(ids.astype(np.int64))
+        data = Dataset(vocab=Vocab(header["vocab"]), train=ids[:n_train], val=ids[n_train:])
+        cfg = TrainConfig.from_dict(header["config"])
+
+        stop = threading.Event()
+        threading.Thread(target=wait_for_eof, args=(stdin.fileno(), stop), daemon=True).start()
+        res = train(cfg, data, stop_event=stop,
+                    on_start=lambda info: send("device", info=info),
+                    on_progress=lambda d: send("progress", progress=d),
+                    on_eval=lambda rec: send("eval", record=rec),
+                    on_sample=lambda step, text: send("sample", step=step, text=text))
+        ckpt = b""
+        if res.status in ("finished", "stopped") and res.step > 0:
+            ckpt = save_checkpoint(res.model, res.vocab, info={
+                "seed": cfg.seed, "preset": cfg.preset, "step": res.step,
+                "status": res.status, "train_config": cfg.to_dict()})
+        send("done", ckpt, status=res.status, error=res.error, step=res.step,
+             checkpoint_bytes=len(ckpt))
+    except (BrokenPipeError, ConnectionResetError):
+        return 1
+    except Exception as e:  # say what went wrong; the page shows it
+        try:
+            send("failed", error=f"{type(e).__name__}: {e}", traceback=traceback.format_exc())
+        except OSError:
+            pass
+        return 1
+    return 0
+
+
+def wait_for_eof(fd, stop):
+    """Set stop once the input closes. Reads the file descriptor itself (nothing more
+    is sent after the token ids), so no Python-level lock is held while it waits."""
+    while os.read(fd, 4096):
+        pass
+    stop.set()
+
+
+def read_exactly(stream, n):
+    """n bytes from stream, or EOFError if it ends first."""
+    chunks, got = [], 0
+    while got < n:
+        chunk = stream.read(n - got)
+        if not chunk:
+            raise EOFError(f"the token ids ended after {got:,} of {n:,} bytes")
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

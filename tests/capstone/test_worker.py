@@ -1,0 +1,52 @@
+"""The training process's protocol, spoken to directly: JSON lines, then raw bytes."""
+import json
+import subprocess
+import sys
+
+from capstone.checkpoint import load_checkpoint
+from capstone.job import REPO_ROOT
+
+
+def talk(stdin_bytes, close=False):
+    """Send the bytes, keep the input open (closing it means "stop") unless close, read
+    the replies until the last word."""
+    proc = subprocess.Popen([sys.executable, "-m", "capstone.worker"], cwd=REPO_ROOT,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    proc.stdin.write(stdin_bytes)
+    proc.stdin.flush()
+    if close:
+        proc.stdin.close()
+    msgs = []
+    while line := proc.stdout.readline():
+        msgs.append(json.loads(line))
+        if msgs[-1]["kind"] == "done":
+            msgs[-1]["checkpoint"] = proc.stdout.read(msgs[-1]["checkpoint_bytes"])
+        if msgs[-1]["kind"] in ("done", "failed"):
+            break
+    proc.stdin.close()
+    assert proc.wait(60) == (0 if msgs[-1]["kind"] == "done" else 1)
+    return msgs
+
+
+def test_worker_trains_reports_and_hands_back_a_checkpoint(small_data, tiny_cfg):
+    header = {"config": tiny_cfg.to_dict() | {"max_iters": 4, "eval_interval": 2},
+              "vocab": small_data.vocab.chars,
+              "n_train": len(small_data.train), "n_val": len(small_data.val)}
+    msgs = talk(json.dumps(header).encode() + b"\n"
+                + small_data.train.numpy().astype("<i8").tobytes()
+                + small_data.val.numpy().astype("<i8").tobytes())
+    kinds = [m["kind"] for m in msgs]
+    assert kinds[0] == "device" and kinds[-1] == "done"
+    assert [m["record"]["step"] for m in msgs if m["kind"] == "eval"] == [0, 2, 4]
+    done = msgs[-1]
+    assert done["status"] == "finished" and done["step"] == 4 and done["error"] == ""
+    assert load_checkpoint(done["checkpoint"]).info["step"] == 4
+
+
+def test_worker_explains_bad_input():
+    msgs = talk(b"this is not json\n")
+    assert [m["kind"] for m in msgs] == ["failed"]
+    assert msgs[0]["error"].startswith("JSONDecodeError")
+    header = {"config": {}, "vocab": ["a", "b"], "n_train": 100, "n_val": 10}
+    msgs = talk(json.dumps(header).encode() + b"\n" + b"\0" * 80, close=True)  # cut short
+    assert msgs[0]["kind"] == "failed" and "ended after 80 of 880 bytes" in msgs[0]["error"]
