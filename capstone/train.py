@@ -105,8 +105,7 @@ def train(cfg, data=None, on_eval=None, on_progress=None, on_sample=None,
                         train_loss, val_loss, lr, tokens_per_s, elapsed_s, status
       on_progress(d)    every progress_every steps: step, loss, tokens_per_s, elapsed_s
       on_sample(step, text)   every cfg.sample_interval steps: a short generated text
-    stop_event: a threading.Event (or a multiprocessing one); once set, training stops
-    after the current step.
+    stop_event: a threading.Event; once set, training stops after the current step.
 
     A loss that becomes NaN/inf (or far worse than guessing) ends the run with status
     "diverged" and an error message; it is never raised.
