@@ -6,13 +6,17 @@ import streamlit as st
 
 from capstone.job import JobRefused, JobRegistry
 from capstone.presets import make_config
-from capstone.device import describe_device, pick_device
+from capstone.device import default_threads, describe_device, pick_device, set_threads
 from components.checkpoints import checkpoints
 from components.talk import talk
 from components.trainer import controls, corpus, watch
 
 KEY = "capstone"
 user = st.session_state["user"]
+# Training runs in its own process (capstone.job). Here the server only runs the model
+# one character at a time for part 4: tiny operations, for which more threads only add
+# waiting, and on a busy 2-core machine spinning threads stall each other badly.
+set_threads(1)
 
 
 @st.cache_resource
@@ -37,6 +41,9 @@ if data is None:
     st.stop()
 try:
     info = describe_device(pick_device("auto"))
+    if info["device"] == "cpu":
+        n = default_threads(leave_one_free=True)   # what a run started here will use
+        info["name"] = f"CPU ({n} thread{'' if n == 1 else 's'} for training)"
     st.caption(f"{len(data.vocab)} characters in the vocabulary · {len(data.train):,} training and "
                f"{len(data.val):,} validation characters · device: {info['name']}")
 except RuntimeError:

@@ -55,5 +55,6 @@ def describe_device(device=None):
     elif device == "mps":
         info["name"] = "Apple GPU (MPS)"
     else:
-        info["name"] = f"CPU ({info['cpu_threads']} threads)"
+        n = info["cpu_threads"]
+        info["name"] = f"CPU ({n} thread{'' if n == 1 else 's'})"
     return info
