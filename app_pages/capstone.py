@@ -40,12 +40,10 @@ data = corpus(key=f"{KEY}.corpus")
 if data is None:
     st.stop()
 try:
-    info = describe_device(pick_device("auto"))
-    if info["device"] == "cpu":
-        n = default_threads(leave_one_free=True)   # what a run started here will use
-        info["name"] = f"CPU ({n} thread{'' if n == 1 else 's'} for training)"
+    # the threads a run started here will use (this process itself keeps to one)
+    info = describe_device(pick_device("auto"), threads=default_threads(leave_one_free=True))
     st.caption(f"{len(data.vocab)} characters in the vocabulary · {len(data.train):,} training and "
-               f"{len(data.val):,} validation characters · device: {info['name']}")
+               f"{len(data.val):,} validation characters · training on: {info['name']}")
 except RuntimeError:
     pass
 

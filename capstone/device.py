@@ -45,10 +45,11 @@ def set_threads(n=None):
     return torch.get_num_threads()
 
 
-def describe_device(device=None):
-    """Plain dict describing the chosen device, for display."""
+def describe_device(device=None, threads=None):
+    """Plain dict describing the chosen device, for display. threads: the CPU thread
+    count to report (default: what torch uses in this process now)."""
     device = device or pick_device()
-    info = {"device": device, "cpu_threads": torch.get_num_threads(),
+    info = {"device": device, "cpu_threads": threads or torch.get_num_threads(),
             "cpu_count": usable_cpus(), "torch": torch.__version__}
     if device == "cuda":
         info["name"] = torch.cuda.get_device_name(0)
