@@ -227,6 +227,12 @@ def train(cfg, data=None, on_eval=None, on_progress=None, on_sample=None,
     return result
 
 
+def checkpoint_info(cfg, res):
+    """What a checkpoint records about the run that made it (see checkpoint.py)."""
+    return {"seed": cfg.seed, "preset": cfg.preset, "step": res.step,
+            "status": res.status, "train_config": cfg.to_dict()}
+
+
 # ----------------------------------------------------------------------------
 # command line
 
@@ -262,8 +268,7 @@ def main(argv=None):
     data = load_dataset(args.data)
     res = train(cfg, data, on_eval=lambda rec: print(json.dumps(rec), flush=True))
     save_checkpoint(res.model, res.vocab, args.out,
-                    info={"seed": cfg.seed, "preset": cfg.preset, "step": res.step,
-                          "status": res.status, "train_config": cfg.to_dict()})
+                    info=checkpoint_info(cfg, res))
     print(f"wrote {args.out} ({res.status}, {res.step} steps)", file=sys.stderr)
     return 0  # a diverged run is a reported outcome (see the last JSON line), not a crash
 

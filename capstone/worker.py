@@ -39,7 +39,7 @@ def main():
         from .checkpoint import save_checkpoint
         from .prepare import Dataset, Vocab
         from .presets import TrainConfig
-        from .train import train
+        from .train import checkpoint_info, train
 
         n_train, n_val = header["n_train"], header["n_val"]
         ids = np.frombuffer(read_exactly(stdin, 8 * (n_train + n_val)), dtype="<i8")
@@ -56,9 +56,7 @@ def main():
                     on_sample=lambda step, text: send("sample", step=step, text=text))
         ckpt = b""
         if res.status in ("finished", "stopped") and res.step > 0:
-            ckpt = save_checkpoint(res.model, res.vocab, info={
-                "seed": cfg.seed, "preset": cfg.preset, "step": res.step,
-                "status": res.status, "train_config": cfg.to_dict()})
+            ckpt = save_checkpoint(res.model, res.vocab, info=checkpoint_info(cfg, res))
         send("done", ckpt, status=res.status, error=res.error, step=res.step,
              checkpoint_bytes=len(ckpt))
     except (BrokenPipeError, ConnectionResetError):
