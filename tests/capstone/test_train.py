@@ -1,10 +1,15 @@
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 import torch
 
 from capstone.presets import PRESETS, make_config
 from capstone.train import describe_device, lr_at, pick_device, train
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_loss_goes_down_over_50_steps(small_data, tiny_cfg):
@@ -80,3 +85,14 @@ def test_presets_and_device():
     assert pick_device("auto") in ("cpu", "cuda", "mps")
     d = describe_device("cpu")
     assert d["device"] == "cpu" and d["cpu_threads"] >= 1
+
+
+def test_denormals_are_flushed_on_every_cpu_thread():
+    """A fresh process that imports the capstone rounds denormal floats to zero, in torch's
+    worker threads too (a large multiply is split across them)."""
+    code = ("import capstone.train, torch; torch.set_num_threads(2); "
+            "x = torch.full((1_000_000,), 1e-30) * 1e-10; print(int((x != 0).sum()))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "0"
