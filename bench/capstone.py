@@ -10,6 +10,12 @@ tokens/s over the fastest quarter of steps, at batch 12 x context 64 (the size
 nanoGPT's reference figures use) and at the default preset's batch size;
 validation loss at fixed steps of the default preset; and the wall time (training plus
 evaluations) at which validation loss first reached --target.
+
+At batch 12 the same network is also trained the way nanoGPT's train.py does it (see
+reference_step) with dropout 0, in alternating blocks of steps, and the ratio of
+tokens/s is printed: a host that stalls now and then slows both alike, so the ratio
+holds up better than the absolute figures. nanoGPT's Shakespeare-character setting,
+dropout 0.2, is timed after that on its own.
 """
 
 import argparse
@@ -21,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from capstone.model import GPT, GPTConfig  # noqa: E402
@@ -43,16 +50,15 @@ def host_stalls(seconds=3.0, gap=0.05):
     return lost / seconds
 
 
-def time_iterations(data, batch_size, device, n_iters, warmup=10):
-    """Median wall time of one optimiser step (forward, backward, clip, AdamW)."""
+def our_step(data, batch_size, device):
+    """One optimiser step as capstone.train takes it: our flat AdamW and clipping."""
     cfg = make_config("default", batch_size=batch_size)
     mcfg = GPTConfig(vocab_size=len(data.vocab))
     model = GPT(mcfg, generator=torch.Generator().manual_seed(0)).to(device)
     opt = model.configure_optimizer(cfg.learning_rate, cfg.weight_decay, (cfg.beta1, cfg.beta2))
     g = torch.Generator().manual_seed(0)
-    times = []
-    for i in range(warmup + n_iters):
-        t = time.perf_counter()
+
+    def step():
         x, y = get_batch(data.train, batch_size, mcfg.block_size, g, device)
         _, loss = model(x, y)
         opt.zero_grad()
@@ -60,12 +66,56 @@ def time_iterations(data, batch_size, device, n_iters, warmup=10):
         opt.clip_grad_norm_(1.0)
         opt.step()
         loss.item()  # wait for the device
-        if i >= warmup:
-            times.append(time.perf_counter() - t)
-    times.sort()
-    med, fast = statistics.median(times), times[len(times) // 4]
-    tokens = batch_size * mcfg.block_size
-    return model.num_params(), med * 1000, tokens / med, tokens / fast
+    return step, model.num_params()
+
+
+def reference_step(data, batch_size, device, dropout):
+    """The same network trained the way nanoGPT's train.py trains it, for a side-by-side
+    figure: no biases (its default), torch.optim.AdamW, torch's clip_grad_norm_, gradients
+    set to None after each step, and batches cut from a uint16 token array with numpy."""
+    mcfg = GPTConfig(vocab_size=len(data.vocab), dropout=dropout, bias=False)
+    model = GPT(mcfg, generator=torch.Generator().manual_seed(0)).to(device)
+    params = list(model.parameters())
+    groups = [{"params": [p for p in params if p.dim() >= 2], "weight_decay": 0.1},
+              {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0}]
+    opt = torch.optim.AdamW(groups, lr=1e-3, betas=(0.9, 0.99))
+    tokens = data.train.numpy().astype(np.uint16)
+    T = mcfg.block_size
+
+    def batch():
+        ix = torch.randint(len(tokens) - T, (batch_size,))
+        x = torch.stack([torch.from_numpy(tokens[i:i + T].astype(np.int64)) for i in ix])
+        y = torch.stack([torch.from_numpy(tokens[i + 1:i + 1 + T].astype(np.int64)) for i in ix])
+        return x.to(device), y.to(device)
+
+    xy = [batch()]
+
+    def step():
+        _, loss = model(*xy[0])
+        xy[0] = batch()  # nanoGPT fetches the next batch right after the forward pass
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        opt.zero_grad(set_to_none=True)
+        loss.item()
+    return step
+
+
+def time_side_by_side(steps, n_iters, block=5, warmup=10):
+    """Time several step functions in alternating blocks of `block` steps, so that a
+    host that stalls now and then slows each of them alike. Returns, per name, the
+    sorted list of step times in seconds."""
+    for step in steps.values():
+        for _ in range(warmup):
+            step()
+    times = {name: [] for name in steps}
+    for _ in range(max(1, n_iters // block)):
+        for name, step in steps.items():
+            for _ in range(block):
+                t = time.perf_counter()
+                step()
+                times[name].append(time.perf_counter() - t)
+    return {name: sorted(ts) for name, ts in times.items()}
 
 
 def main():
@@ -78,6 +128,8 @@ def main():
     ap.add_argument("--budget", type=float, default=300.0, help="seconds allowed to reach it")
     ap.add_argument("--steps", type=int, default=None, help="override the preset's max_iters")
     ap.add_argument("--json", action="store_true", help="also print one JSON summary line")
+    ap.add_argument("--no-reference", action="store_true",
+                    help="skip the side-by-side nanoGPT-style steps at batch 12")
     args = ap.parse_args()
 
     device = pick_device(args.device)
@@ -89,16 +141,32 @@ def main():
     print(f"host stalls: this process was held up {stalled:.0%} of a 3 s probe"
           + ("  (a busy or throttled machine: expect slower, noisier figures)" if stalled > 0.05 else ""))
 
-    n_iters = 40 if args.quick else 200
+    n_iters = 50 if args.quick else 200
     default = make_config("default", device=device)
     summary = {"device": info["name"], "threads": threads, "host_stalled": round(stalled, 3)}
     for bs in sorted({12, default.batch_size}):
-        n_params, ms, tps, tps_fast = time_iterations(data, bs, device, n_iters)
-        print(f"batch {bs:3d} x context 64: {ms:7.2f} ms/iter (median of {n_iters}), "
-              f"{tps:9,.0f} tokens/s (fastest quarter of steps: {tps_fast:,.0f})")
-        summary[f"ms_per_iter_b{bs}"] = round(ms, 3)
-        summary[f"tokens_per_s_b{bs}"] = round(tps)
-        summary[f"tokens_per_s_b{bs}_fastest_quarter"] = round(tps_fast)
+        step, n_params = our_step(data, bs, device)
+        steps = {"capstone": step}
+        if bs == 12 and not args.no_reference:
+            steps["nanoGPT-style, dropout 0"] = reference_step(data, bs, device, 0.0)
+        times = time_side_by_side(steps, n_iters)
+        if len(steps) > 1:  # timed on its own: interleaved, it slows whatever runs next
+            times["nanoGPT-style, dropout 0.2"] = time_side_by_side(
+                {"d": reference_step(data, bs, device, 0.2)}, n_iters)["d"]
+        tokens = bs * GPTConfig.block_size
+        ours = statistics.median(times["capstone"])
+        print(f"batch {bs:3d} x context 64 (median of {len(times['capstone'])} steps"
+              + (", side by side" if len(steps) > 1 else "") + "):")
+        for name, ts in times.items():
+            med, fast = statistics.median(ts), ts[len(ts) // 4]
+            ratio = "" if name == "capstone" else f"   capstone: {med / ours:.2f}x its tokens/s"
+            print(f"  {name:27s} {med * 1000:7.2f} ms/iter {tokens / med:9,.0f} tokens/s "
+                  f"(fastest quarter {tokens / fast:,.0f}){ratio}")
+            key = "" if name == "capstone" else "_ref_dropout" + name.rsplit(" ", 1)[-1].replace(".", "")
+            summary[f"tokens_per_s_b{bs}{key}"] = round(tokens / med)
+            if name == "capstone":
+                summary[f"ms_per_iter_b{bs}"] = round(med * 1000, 3)
+                summary[f"tokens_per_s_b{bs}_fastest_quarter"] = round(tokens / fast)
     print(f"parameters: {n_params:,}")
     summary["params"] = n_params
 
