@@ -75,10 +75,7 @@ def reference_step(data, batch_size, device, dropout):
     set to None after each step, and batches cut from a uint16 token array with numpy."""
     mcfg = GPTConfig(vocab_size=len(data.vocab), dropout=dropout, bias=False)
     model = GPT(mcfg, generator=torch.Generator().manual_seed(0)).to(device)
-    params = list(model.parameters())
-    groups = [{"params": [p for p in params if p.dim() >= 2], "weight_decay": 0.1},
-              {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0}]
-    opt = torch.optim.AdamW(groups, lr=1e-3, betas=(0.9, 0.99))
+    opt = torch.optim.AdamW(model.param_groups(0.1), lr=1e-3, betas=(0.9, 0.99))
     tokens = data.train.numpy().astype(np.uint16)
     T = mcfg.block_size
 
@@ -146,27 +143,30 @@ def main():
     summary = {"device": info["name"], "threads": threads, "host_stalled": round(stalled, 3)}
     for bs in sorted({12, default.batch_size}):
         step, n_params = our_step(data, bs, device)
+        with_reference = bs == 12 and not args.no_reference
         steps = {"capstone": step}
-        if bs == 12 and not args.no_reference:
+        if with_reference:
             steps["nanoGPT-style, dropout 0"] = reference_step(data, bs, device, 0.0)
         times = time_side_by_side(steps, n_iters)
-        if len(steps) > 1:  # timed on its own: interleaved, it slows whatever runs next
+        if with_reference:  # timed on its own: interleaved, it slows whatever runs next
             times["nanoGPT-style, dropout 0.2"] = time_side_by_side(
                 {"d": reference_step(data, bs, device, 0.2)}, n_iters)["d"]
+        summary_key = {"capstone": f"tokens_per_s_b{bs}",
+                       "nanoGPT-style, dropout 0": f"tokens_per_s_b{bs}_ref_dropout0",
+                       "nanoGPT-style, dropout 0.2": f"tokens_per_s_b{bs}_ref_dropout02"}
         tokens = bs * GPTConfig.block_size
-        ours = statistics.median(times["capstone"])
-        print(f"batch {bs:3d} x context 64 (median of {len(times['capstone'])} steps"
-              + (", side by side" if len(steps) > 1 else "") + "):")
+        ours_ts = times["capstone"]
+        ours = statistics.median(ours_ts)
+        print(f"batch {bs:3d} x context 64 (median of {len(ours_ts)} steps"
+              + (", side by side" if with_reference else "") + "):")
         for name, ts in times.items():
             med, fast = statistics.median(ts), ts[len(ts) // 4]
             ratio = "" if name == "capstone" else f"   capstone: {med / ours:.2f}x its tokens/s"
             print(f"  {name:27s} {med * 1000:7.2f} ms/iter {tokens / med:9,.0f} tokens/s "
                   f"(fastest quarter {tokens / fast:,.0f}){ratio}")
-            key = "" if name == "capstone" else "_ref_dropout" + name.rsplit(" ", 1)[-1].replace(".", "")
-            summary[f"tokens_per_s_b{bs}{key}"] = round(tokens / med)
-            if name == "capstone":
-                summary[f"ms_per_iter_b{bs}"] = round(med * 1000, 3)
-                summary[f"tokens_per_s_b{bs}_fastest_quarter"] = round(tokens / fast)
+            summary[summary_key[name]] = round(tokens / med)
+        summary[f"ms_per_iter_b{bs}"] = round(ours * 1000, 3)
+        summary[f"tokens_per_s_b{bs}_fastest_quarter"] = round(tokens / ours_ts[len(ours_ts) // 4])
     print(f"parameters: {n_params:,}")
     summary["params"] = n_params
 

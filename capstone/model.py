@@ -200,17 +200,18 @@ class GPT(nn.Module):
         """An empty key/value cache: one dict per layer, filled by forward()."""
         return [dict(k=None, v=None) for _ in range(self.config.n_layer)]
 
-    def configure_optimizer(self, lr, weight_decay, betas):
-        """AdamW (capstone.optim). Matrices (dim >= 2) get weight decay;
-        biases and LayerNorm gains don't."""
+    def param_groups(self, weight_decay):
+        """Optimiser groups: matrices (dim >= 2) get weight decay; biases and LayerNorm
+        gains don't."""
         params = [p for p in self.parameters() if p.requires_grad]
-        decay = [p for p in params if p.dim() >= 2]
-        no_decay = [p for p in params if p.dim() < 2]
-        groups = [
-            {"params": decay, "weight_decay": weight_decay},
-            {"params": no_decay, "weight_decay": 0.0},
+        return [
+            {"params": [p for p in params if p.dim() >= 2], "weight_decay": weight_decay},
+            {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0},
         ]
-        return AdamW(groups, lr=lr, betas=betas)
+
+    def configure_optimizer(self, lr, weight_decay, betas):
+        """AdamW (capstone.optim) over param_groups(weight_decay)."""
+        return AdamW(self.param_groups(weight_decay), lr=lr, betas=betas)
 
 
 if __name__ == "__main__":

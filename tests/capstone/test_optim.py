@@ -8,17 +8,12 @@ from capstone.device import default_threads, usable_cpus
 from capstone.model import GPT, GPTConfig
 
 
-def _groups(params, wd):
-    return [{"params": [p for p in params if p.dim() >= 2], "weight_decay": wd},
-            {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0}]
-
-
 def test_matches_torch_adamw_with_clipping_and_lr_changes():
     ours = GPT(GPTConfig(vocab_size=65), generator=torch.Generator().manual_seed(0))
     ref = copy.deepcopy(ours)
     opt = ours.configure_optimizer(3e-3, 0.1, (0.9, 0.99))
     ref_params = list(ref.parameters())
-    ref_opt = torch.optim.AdamW(_groups(ref_params, 0.1), lr=3e-3, betas=(0.9, 0.99),
+    ref_opt = torch.optim.AdamW(ref.param_groups(0.1), lr=3e-3, betas=(0.9, 0.99),
                                 foreach=False)
     g = torch.Generator().manual_seed(1)
     for step in range(6):
