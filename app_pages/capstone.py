@@ -4,9 +4,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from capstone.job import JobRefused, JobRegistry
+from capstone.job import JobRefused, JobRegistry, job_threads
 from capstone.presets import make_config
-from capstone.device import default_threads, describe_device, pick_device, set_threads
+from capstone.device import describe_device, pick_device, set_threads
 from components.checkpoints import checkpoints
 from components.talk import talk
 from components.trainer import controls, corpus, watch
@@ -41,7 +41,7 @@ if data is None:
     st.stop()
 try:
     # the threads a run started here will use (this process itself keeps to one)
-    info = describe_device(pick_device("auto"), threads=default_threads(leave_one_free=True))
+    info = describe_device(pick_device("auto"), threads=job_threads())
     st.caption(f"{len(data.vocab)} characters in the vocabulary · {len(data.train):,} training and "
                f"{len(data.val):,} validation characters · training on: {info['name']}")
 except RuntimeError:

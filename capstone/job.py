@@ -33,6 +33,12 @@ DONE = ("finished", "stopped", "failed", "diverged")
 REPO_ROOT = Path(__file__).resolve().parent.parent   # so the child finds `capstone`
 
 
+def job_threads():
+    """CPU threads a run started through the registry gets when its config says 0
+    (automatic): all cores but one, which stays with the web server beside it."""
+    return default_threads(leave_one_free=True)
+
+
 class JobRefused(RuntimeError):
     """A job could not be started; the message says why (show it to the learner)."""
 
@@ -252,8 +258,8 @@ class JobRegistry:
             if running >= self.max_running:
                 raise JobRefused(f"the server is busy ({running} training runs in progress, "
                                  f"limit {self.max_running}); please try again in a few minutes")
-            if cfg.threads == 0:   # keep a core for the web server beside us
-                cfg = replace(cfg, threads=default_threads(leave_one_free=True))
+            if cfg.threads == 0:
+                cfg = replace(cfg, threads=job_threads())
             job = TrainingJob(cfg, data, learner_id=learner_id)
             self._jobs[learner_id] = job
             job.start()

@@ -1,15 +1,13 @@
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 import pytest
 import torch
 
+from capstone.job import REPO_ROOT
 from capstone.presets import PRESETS, make_config
 from capstone.train import describe_device, lr_at, pick_device, train
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_loss_goes_down_over_50_steps(small_data, tiny_cfg):
