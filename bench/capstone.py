@@ -6,8 +6,9 @@
 
 Prints how much the host held this process up (a probe: figures taken on a throttled
 machine are slow and noisy); the parameter count; median ms/iteration and tokens/s, and
-tokens/s over the fastest quarter of steps, at batch 12 x context 64 (the size
-nanoGPT's reference figures use) and at the default preset's batch size;
+tokens/s over the fastest quarter of steps, and the mean step (which a host that
+pauses the process now and then drives far above the median), at batch 12 x context 64
+(the size nanoGPT's reference figures use) and at the default preset's batch size;
 validation loss at fixed steps of the default preset; and the wall time (training plus
 evaluations) at which validation loss first reached --target.
 
@@ -160,12 +161,14 @@ def main():
         print(f"batch {bs:3d} x context 64 (median of {len(ours_ts)} steps"
               + (", side by side" if with_reference else "") + "):")
         for name, ts in times.items():
-            med, fast = statistics.median(ts), ts[len(ts) // 4]
+            med, fast, mean = statistics.median(ts), ts[len(ts) // 4], statistics.mean(ts)
             ratio = "" if name == "capstone" else f"   capstone: {med / ours:.2f}x its tokens/s"
             print(f"  {name:27s} {med * 1000:7.2f} ms/iter {tokens / med:9,.0f} tokens/s "
-                  f"(fastest quarter {tokens / fast:,.0f}){ratio}")
+                  f"(fastest quarter {tokens / fast:,.0f}; mean step {mean * 1000:.1f} ms, "
+                  f"stalls included){ratio}")
             summary[summary_key[name]] = round(tokens / med)
         summary[f"ms_per_iter_b{bs}"] = round(ours * 1000, 3)
+        summary[f"mean_ms_per_iter_b{bs}"] = round(statistics.mean(ours_ts) * 1000, 3)
         summary[f"tokens_per_s_b{bs}_fastest_quarter"] = round(tokens / ours_ts[len(ours_ts) // 4])
     print(f"parameters: {n_params:,}")
     summary["params"] = n_params
