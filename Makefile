@@ -3,12 +3,12 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
 
-.PHONY: run test setup setup-dev chromium bench clean
+.PHONY: run test setup setup-dev system-packages bench clean
 
 run: setup
 	$(PY) -m streamlit run app.py
 
-test: setup-dev chromium
+test: setup-dev system-packages
 	$(PY) -m pytest
 
 setup: $(VENV)/.runtime
@@ -24,8 +24,8 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-chromium:
-	@sh scripts/ensure-chromium.sh
+system-packages:
+	@sh scripts/ensure-system-packages.sh
 
 bench: setup
 	$(PY) bench/pages.py

@@ -2,9 +2,10 @@
 
 Where the text comes from, in order:
   1. a path given explicitly (argument) or by the FORMULA_LAB_CORPUS setting;
-  2. a cached copy at data/tinyshakespeare.txt under the repository root;
-  3. a download from the public char-rnn repository (when online), saved to 2.;
-  4. text the learner uploads (see text_from_upload).
+  2. the copy of tiny Shakespeare that ships at data/tinyshakespeare.txt;
+  3. if that copy was removed, a download from the public char-rnn repository (when
+     online), saved back to 2.
+Any other text can be downloaded (download_text) or uploaded (text_from_upload).
 If none of these works, CorpusError explains what to do.
 """
 
@@ -49,10 +50,11 @@ def find_corpus(path=None):
     return None
 
 
-def download_corpus(dest=CACHED_CORPUS, url=CORPUS_URL, timeout=5.0, progress=None):
-    """Download the corpus to `dest`; progress(bytes_done, bytes_total_or_None) is
-    called as chunks arrive. Fails fast with CorpusError when offline."""
-    dest = Path(dest)
+def download_text(url, timeout=5.0, progress=None):
+    """Download a plain-text file and validate it like an upload; progress(bytes_done,
+    bytes_total_or_None) is called as chunks arrive. Fails fast with CorpusError when offline."""
+    if not str(url).startswith(("http://", "https://")):
+        raise CorpusError(f"{url!r} is not a web address (it should start with https://)")
     try:
         with urllib.request.urlopen(url, timeout=timeout) as resp:
             total = resp.headers.get("Content-Length")
@@ -69,12 +71,15 @@ def download_corpus(dest=CACHED_CORPUS, url=CORPUS_URL, timeout=5.0, progress=No
                 if progress is not None:
                     progress(done, total)
     except (urllib.error.URLError, OSError, ValueError) as e:
-        raise CorpusError(
-            f"could not download the corpus from {url} ({e}). If you are offline, "
-            f"set {CORPUS_ENV} to a local copy of tinyshakespeare.txt, place it at "
-            f"{CACHED_CORPUS.relative_to(REPO_ROOT)} in the repository, or upload a text file."
-        ) from e
-    text = text_from_upload(b"".join(chunks))
+        raise CorpusError(f"could not download {url} ({e}). If you are offline, upload "
+                          "a text file instead.") from e
+    return text_from_upload(b"".join(chunks))
+
+
+def download_corpus(dest=CACHED_CORPUS, url=CORPUS_URL, timeout=5.0, progress=None):
+    """Download tiny Shakespeare back to `dest` (where it ships) and return that path."""
+    dest = Path(dest)
+    text = download_text(url, timeout=timeout, progress=progress)
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_suffix(".part")
     tmp.write_text(text, encoding="utf-8")
@@ -89,9 +94,9 @@ def load_corpus(path=None, download=True, progress=None, timeout=5.0):
         p = download_corpus(progress=progress, timeout=timeout)
     if p is None:
         raise CorpusError(
-            f"no corpus found. Set {CORPUS_ENV} to a text file, place tinyshakespeare.txt "
-            f"at {CACHED_CORPUS.relative_to(REPO_ROOT)} in the repository, connect to the "
-            "internet so it can be downloaded, or upload a text file.")
+            f"no corpus found: {CACHED_CORPUS.relative_to(REPO_ROOT)}, which ships with the "
+            f"repository, is missing. Restore it (git checkout -- data), set {CORPUS_ENV} to a "
+            "text file, connect to the internet so it can be downloaded, or upload a text file.")
     return text_from_upload(p.read_bytes())
 
 

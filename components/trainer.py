@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from capstone.job import ACTIVE
-from capstone.prepare import CorpusError, Dataset, download_corpus, load_dataset, prepare, text_from_upload
+from capstone.prepare import CorpusError, Dataset, download_text, load_dataset, prepare, text_from_upload
 from capstone.presets import PRESETS, make_config
 
 DEVICES = ["auto", "cpu", "cuda", "mps"]
@@ -20,36 +20,43 @@ def _local_dataset() -> Dataset:
     return load_dataset(download=False)
 
 
+def _bring_text(*, key: str) -> None:
+    """Another text to train on: downloaded from a web address or uploaded."""
+    left, right = st.columns(2)
+    url = left.text_input("Download a plain-text file", placeholder="https://…", key=f"{key}.url")
+    if left.button("Download", key=f"{key}.download", disabled=not url):
+        bar = left.progress(0.0, text="Downloading…")
+        try:
+            text = download_text(url.strip(), progress=lambda done, total: bar.progress(
+                min(1.0, done / total) if total else 0.5, text=f"{done / 1e6:.2f} MB"))
+            st.session_state[f"{key}.other"] = (url.strip(), prepare(text))
+            st.rerun()
+        except CorpusError as err:
+            left.error(str(err))
+    file = right.file_uploader("…or upload one", type=["txt"], key=f"{key}.file")
+    if file is not None and st.session_state.get(f"{key}.other", ("",))[0] != file.name:
+        try:
+            st.session_state[f"{key}.other"] = (file.name, prepare(text_from_upload(file.getvalue())))
+        except CorpusError as err:
+            right.error(str(err))
+
+
 def corpus(*, key: str) -> Dataset | None:
-    """The training text: the configured or cached corpus, a download, or an upload."""
+    """The training text: tiny Shakespeare (it ships with the app), or a text the learner brings."""
+    with st.expander("Train on another text"):
+        _bring_text(key=key)
+        if st.session_state.get(f"{key}.other") and st.button(
+                "Back to tiny Shakespeare", key=f"{key}.reset"):
+            del st.session_state[f"{key}.other"]
+            st.rerun()
+    if other := st.session_state.get(f"{key}.other"):
+        st.caption(f"Training on **{other[0]}** instead of tiny Shakespeare.")
+        return other[1]
     try:
         return _local_dataset()
     except CorpusError as exc:
-        missing = str(exc)
-    uploaded = st.session_state.get(f"{key}.uploaded")
-    if uploaded is not None:
-        return uploaded
-    st.warning(f"The tiny-Shakespeare text is not on this machine yet ({missing})", icon=":material/menu_book:")
-    left, right = st.columns(2)
-    if left.button("Download it (about 1 MB)", key=f"{key}.download"):
-        bar = left.progress(0.0, text="Downloading…")
-        try:
-            download_corpus(progress=lambda done, total: bar.progress(
-                min(1.0, done / total) if total else 0.5, text=f"{done / 1e6:.2f} MB"))
-            _local_dataset.clear()
-            st.rerun()
-        except CorpusError as err:
-            left.error(f"{err} Offline? Upload a plain-text file instead.")
-    file = right.file_uploader("…or upload a plain-text file", type=["txt"], key=f"{key}.file")
-    if file is not None:
-        try:
-            data = prepare(text_from_upload(file.getvalue()))
-        except CorpusError as err:
-            right.error(str(err))
-            return None
-        st.session_state[f"{key}.uploaded"] = data
-        return data
-    return None
+        st.warning(f"The tiny-Shakespeare text could not be read: {exc}", icon=":material/menu_book:")
+        return None
 
 
 def controls(*, running: bool, key: str) -> dict | None:

@@ -1,5 +1,5 @@
-"""Fixtures for the capstone tests: the corpus (from FORMULA_LAB_CORPUS, else the
-shared copy next to the repository) and a small prepared slice of it."""
+"""Fixtures for the capstone tests: the corpus (from FORMULA_LAB_CORPUS, else the copy
+that ships in data/) and a small prepared slice of it."""
 
 import os
 import sys
@@ -11,14 +11,15 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:  # make `import capstone` work however pytest is run
     sys.path.insert(0, str(REPO_ROOT))
 
-DEFAULT_CORPUS = REPO_ROOT / ".." / "shared" / "data" / "tinyshakespeare.txt"
+DEFAULT_CORPUS = REPO_ROOT / "data" / "tinyshakespeare.txt"
 
 
 @pytest.fixture(scope="session")
 def corpus_path():
     p = Path(os.environ.get("FORMULA_LAB_CORPUS") or DEFAULT_CORPUS).resolve()
     if not p.is_file():
-        pytest.fail(f"corpus not found at {p}: set FORMULA_LAB_CORPUS to tinyshakespeare.txt",
+        pytest.fail(f"corpus not found at {p}: it ships with the repository in data/; "
+                    "restore it (git checkout -- data) or set FORMULA_LAB_CORPUS to a copy",
                     pytrace=False)
     return p
 
