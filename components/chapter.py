@@ -11,7 +11,7 @@ from components.notes import notes
 from components.practice import practice
 from components.shell import get_store
 from core.content import chapter_by_slug, load_chapters
-from core.mastery import is_mastered
+from core.mastery import ChapterProgress, is_mastered
 from core.store import StoreError
 
 
@@ -55,8 +55,11 @@ def render_chapter(slug: str) -> None:
 
     _section("Practice", "6 · solve it")
     solved = store.solved(user).get(slug, set())
-    if is_mastered(solved):
-        st.success("Chapter mastered: 8 or more of its problems solved.", icon=":material/verified:")
+    progress = store.chapter_progress(user).get(slug, ChapterProgress())
+    if is_mastered(progress):
+        st.success("Chapter mastered: you can solve it, say it and type it.", icon=":material/verified:")
+    else:
+        st.caption("To master this chapter: " + "; ".join(progress.missing()) + ".")
 
     def record_attempt(number, text, result):
         try:

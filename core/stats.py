@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from core.mastery import is_mastered, mastered_count
+from core.mastery import ChapterProgress, is_mastered, mastered_count
 from core.store import Store
 
 
@@ -51,7 +51,7 @@ def header_stats(store: Store, user: str, slugs: list[str], today: date | None =
     return HeaderStats(
         today_seconds=float(today_s), total_seconds=float(total),
         streak_days=day_streak(active_days(store, user), today),
-        mastered=mastered_count(store.solved(user), slugs), chapters=len(slugs),
+        mastered=mastered_count(store.chapter_progress(user), slugs), chapters=len(slugs),
         chars_typed=int(chars),
         accuracy=(chars - errors) / chars if chars else 0.0,
         wpm=(chars / 5) / (seconds / 60) if seconds else 0.0,
@@ -62,6 +62,7 @@ def header_stats(store: Store, user: str, slugs: list[str], today: date | None =
 def chapter_rows(store: Store, user: str, chapters) -> list[dict]:
     """One row per chapter: what the learner has done there."""
     solved = store.solved(user)
+    progress = store.chapter_progress(user)
     attempts = dict(((s, v), n) for s, v, n in store.query(
         "SELECT slug, verdict, count(*) FROM practice_attempts WHERE user_id = ? GROUP BY ALL", [user]))
     seconds = dict(store.query(
@@ -77,7 +78,7 @@ def chapter_rows(store: Store, user: str, chapters) -> list[dict]:
             "solved": len(done), "attempts": right + wrong,
             "accuracy": right / (right + wrong) if right + wrong else None,
             "minutes": round(float(seconds.get(ch.slug, 0)) / 60, 1),
-            "mastered": is_mastered(done), "note_chars": int(notes.get(ch.slug, 0)),
+            "mastered": is_mastered(progress.get(ch.slug, ChapterProgress())), "note_chars": int(notes.get(ch.slug, 0)),
         })
     return rows
 

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import duckdb
 
+from core.mastery import ChapterProgress
+
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "formula_lab.duckdb"
 ENV_VAR = "FORMULA_LAB_DB"
 NOTE_LIMIT = 100_000  # characters
@@ -157,6 +159,7 @@ class Store:
 
     def record_pronunciation(self, user: str, slug: str, transcript: str, score: float,
                              at: datetime | None = None):
+        """One Say-it-back attempt: what was heard and its score in percent (0-100)."""
         self.write("INSERT INTO pronunciation_attempts VALUES (?, ?, ?, ?, ?)",
                    [user, slug, at or datetime.now(), transcript, score])
 
@@ -173,6 +176,17 @@ class Store:
                                         "WHERE user_id = ? AND verdict = 'correct'", [user]):
             out.setdefault(slug, set()).add(problem)
         return out
+
+    def chapter_progress(self, user: str) -> dict[str, ChapterProgress]:
+        """Everything the mastery rule looks at, by chapter slug."""
+        say = dict(self.query("SELECT slug, max(score) FROM pronunciation_attempts WHERE user_id = ? "
+                              "GROUP BY slug", [user]))
+        typed = dict(self.query("SELECT slug, max((chars - errors) / chars) FROM typing_attempts "
+                                "WHERE user_id = ? AND chars > 0 GROUP BY slug", [user]))
+        solved = self.solved(user)
+        return {slug: ChapterProgress(solved=frozenset(solved.get(slug, ())), best_say_back=say.get(slug),
+                                      best_typing_accuracy=typed.get(slug))
+                for slug in set(solved) | set(say) | set(typed)}
 
     def wrong_tries(self, user: str, slug: str) -> dict[int, int]:
         rows = self.query("SELECT problem, count(*) FROM practice_attempts WHERE user_id = ? AND slug = ? "

@@ -3,7 +3,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from core.mastery import is_mastered
+from core.mastery import ChapterProgress, is_mastered
 from core.stats import chapter_rows, daily_activity, day_streak, format_duration, header_stats
 from core.store import open_store
 from core.studyclock import IDLE_AFTER, MAX_GAP, StudyClock
@@ -24,8 +24,20 @@ def test_day_streak():
 
 
 def test_mastery_rule():
-    assert not is_mastered(set(range(1, 8)))
-    assert is_mastered(set(range(1, 9)))
+    # solve it (8 of 10), say it (80%) and type it (95%): all three, each at its threshold
+    done = ChapterProgress(solved=frozenset(range(1, 9)), best_say_back=80.0, best_typing_accuracy=0.95)
+    assert is_mastered(done) and done.missing() == []
+    assert not is_mastered(ChapterProgress(solved=frozenset(range(1, 8)), best_say_back=100,
+                                           best_typing_accuracy=1.0))
+    assert not is_mastered(ChapterProgress(solved=frozenset(range(1, 11)), best_say_back=79.9,
+                                           best_typing_accuracy=1.0))
+    assert not is_mastered(ChapterProgress(solved=frozenset(range(1, 11)), best_say_back=100,
+                                           best_typing_accuracy=0.949))
+    assert ChapterProgress().missing() == [
+        "solve 8 more practice problems", "say the formula back at 80% or better",
+        "type its code at 95% accuracy or better"]
+    assert ChapterProgress(solved=frozenset(range(1, 8))).missing()[0] == "solve 1 more practice problem"
+
 
 
 def test_header_stats(store):
@@ -39,11 +51,13 @@ def test_header_stats(store):
     store.record_attempt("v", "relu", 1, "x", "correct")
     h = header_stats(store, "u", ["vectors", "relu"])
     assert (h.today_seconds, h.total_seconds, h.streak_days) == (120, 1179, 2)
-    assert (h.mastered, h.chapters) == (1, 2)
+    assert (h.mastered, h.chapters) == (0, 2)      # solved, but not yet said or typed
     assert (h.chars_typed, h.accuracy, h.wpm, h.char_streak) == (0, 0.0, 0.0, 0)
+    store.record_pronunciation("u", "vectors", "heard", 85.0)
     store.record_typing("u", "vectors", chars=100, errors=5, seconds=60, best_streak=40)
     store.record_typing("u", "relu", chars=50, errors=0, seconds=30, best_streak=50)
     h = header_stats(store, "u", ["vectors", "relu"])
+    assert h.mastered == 1
     assert h.chars_typed == 150 and h.accuracy == pytest.approx(145 / 150)
     assert h.wpm == pytest.approx(30 / 1.5) and h.char_streak == 50
 

@@ -20,6 +20,8 @@ def test_home_shows_progress_and_continue_link(app, db):
     user = app.session_state["user"]
     for n in range(1, 9):
         db.record_attempt(user, "softmax", n, "x", "correct")
+    db.record_pronunciation(user, "softmax", "heard", 90.0)
+    db.record_typing(user, "softmax", chars=200, errors=4, seconds=60, best_streak=80)
     db.record_study(user, "softmax", 30)
     app.run()
     assert not app.exception
