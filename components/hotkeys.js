@@ -1,0 +1,360 @@
+// Formula Lab keyboard shortcuts: one capture-phase keydown listener on the top window.
+// Runs again on every rerun that changes its data: the listener is attached once (a flag on
+// window) and always reads the newest data from window.__flHotkeys.
+
+const ACTIONS = {
+  hear: { text: "Hear the pronunciation", missing: "not on this page" },
+  record: { text: "Start or stop recording (Say it back)", missing: "no recorder on this page" },
+  animate: { text: "Animate the formula", missing: "not on this page" },
+  type: { text: "Type the code yourself (typing trainer)", missing: "not on this page" },
+};
+const PREFIX_MS = 2000; // how long "g" waits for its two digits
+
+function hk() {
+  return window.__flHotkeys;
+}
+
+// -- where keys must be left alone -------------------------------------------------------
+
+function inTextField(event) {
+  for (const el of event.composedPath()) {
+    if (!(el instanceof Element)) continue;
+    const tag = el.tagName;
+    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT") return true;
+    if (el.isContentEditable || el.hasAttribute("contenteditable")) return true;
+    if (el.hasAttribute("data-fl-typing")) return true;
+  }
+  return false;
+}
+
+// -- targets: containers keyed fl-hk-<action>-… --------------------------------------------
+
+function containers(action) {
+  const prefix = `st-key-fl-hk-${action}-`;
+  return Array.from(document.querySelectorAll(`[class*="${prefix}"]`)).filter((el) =>
+    Array.from(el.classList).some((c) => c.startsWith(prefix)));
+}
+
+// The container nearest the viewport's vertical centre, visible ones first.
+function nearest(list) {
+  const mid = window.innerHeight / 2;
+  const rank = (el) => {
+    const r = el.getBoundingClientRect();
+    const shown = r.width > 0 || r.height > 0;
+    const inView = shown && r.bottom > 0 && r.top < window.innerHeight;
+    const dist = r.top <= mid && r.bottom >= mid ? 0 : Math.min(Math.abs(r.top - mid), Math.abs(r.bottom - mid));
+    return [inView ? 0 : shown ? 1 : 2, dist];
+  };
+  const ranked = list.map((el) => [rank(el), el]);
+  ranked.sort((a, b) => a[0][0] - b[0][0] || a[0][1] - b[0][1]);
+  return ranked.length ? ranked[0][1] : null;
+}
+
+// First element under root (in document order, shadow roots included) that passes test.
+function deepFirst(root, test) {
+  for (const child of root.children) {
+    if (test(child)) return child;
+    if (child.shadowRoot) {
+      const inShadow = deepFirst(child.shadowRoot, test);
+      if (inShadow) return inShadow;
+    }
+    const below = deepFirst(child, test);
+    if (below) return below;
+  }
+  return null;
+}
+
+function control(container, action) {
+  const tests = [(el) => el.hasAttribute("data-fl-hotkey")];
+  if (action === "type") tests.push((el) => el.hasAttribute("data-fl-typing"));
+  tests.push((el) => el.tagName === "BUTTON");
+  for (const test of tests) {
+    const found = deepFirst(container, test);
+    if (found) return found;
+  }
+  return null;
+}
+
+function findTarget(action) {
+  const box = nearest(containers(action));
+  return box ? control(box, action) : null;
+}
+
+function act(action) {
+  const key = hk().data.keys[action];
+  const target = findTarget(action);
+  if (!target) {
+    note(`${key}: ${ACTIONS[action].missing}. Press ? for the list.`);
+    return;
+  }
+  if (target.disabled || target.getAttribute("aria-disabled") === "true") {
+    note(`${key}: not available right now`);
+    return;
+  }
+  const r = target.getBoundingClientRect();
+  if (r.bottom < 0 || r.top > window.innerHeight) target.scrollIntoView({ block: "center", behavior: "smooth" });
+  if (action === "type") target.focus();
+  else target.click();
+}
+
+// -- navigation -------------------------------------------------------------------------
+
+function go(url, what) {
+  const state = hk();
+  if (!url) {
+    note(what);
+    return;
+  }
+  if (url === state.data.current) return;
+  if (!state.send) return; // between reruns: the component is remounting
+  note(state.data.titles[url] || url);
+  state.send(url);
+}
+
+function chapter(n) {
+  const urls = hk().data.chapters;
+  if (n >= 1 && n <= urls.length) go(urls[n - 1]);
+  else note(`There is no chapter ${n}: chapters run from 1 to ${urls.length}.`);
+}
+
+// -- the key handler --------------------------------------------------------------------
+
+function consume(event) {
+  event.preventDefault();
+  event.stopPropagation();
+  event.stopImmediatePropagation();
+}
+
+function onKeyDown(event) {
+  const state = hk();
+  if (!state || !state.data) return;
+  state.keydowns += 1; // every key this listener sees (a test checks it is attached once)
+  if (event.ctrlKey || event.altKey || event.metaKey || event.isComposing) return;
+  if (event.defaultPrevented || inTextField(event)) return;
+  const k = event.key;
+
+  if (k === "Escape") {
+    if (overlayOpen()) {
+      consume(event);
+      closeOverlay();
+    }
+    return;
+  }
+  if (k === "?") {
+    consume(event);
+    if (!event.repeat) overlayOpen() ? closeOverlay() : openOverlay();
+    return;
+  }
+
+  if (state.pending !== null) { // "g" typed: collecting two digits
+    if (/^[0-9]$/.test(k)) {
+      consume(event);
+      state.pending += k;
+      if (state.pending.length < 2) {
+        note(`g ${state.pending} _`, PREFIX_MS);
+        armPrefix();
+        return;
+      }
+      const n = Number(state.pending);
+      cancelPrefix();
+      closeOverlay();
+      chapter(n);
+      return;
+    }
+    cancelPrefix(); // anything else ends the prefix and counts on its own
+  }
+
+  const lower = k.length === 1 ? k.toLowerCase() : k;
+  const digit = /^[1-9]$/.test(k);
+  const action = Object.keys(ACTIONS).find((a) => state.data.keys[a].toLowerCase() === lower);
+  const nav = lower === "g" || lower === state.data.keys.next.toLowerCase()
+    || lower === state.data.keys.prev.toLowerCase();
+  if (!digit && !action && !nav) return;
+  consume(event);
+  if (event.repeat) return; // holding a key down does not repeat it (R would toggle on and off)
+  closeOverlay();
+  if (lower === "g") {
+    state.pending = "";
+    note("g _ _  (two digits: a chapter)", PREFIX_MS);
+    armPrefix();
+  } else if (digit) chapter(Number(k));
+  else if (action) act(action);
+  else if (lower === state.data.keys.next.toLowerCase()) go(state.data.next, "This is the end of the course.");
+  else go(state.data.prev, "There is no page before this one.");
+}
+
+function armPrefix() {
+  const state = hk();
+  clearTimeout(state.prefixTimer);
+  state.prefixTimer = setTimeout(cancelPrefix, PREFIX_MS);
+}
+
+function cancelPrefix() {
+  const state = hk();
+  clearTimeout(state.prefixTimer);
+  state.pending = null;
+}
+
+// -- the overlay and the note, laid over the page in a shadow root of their own ----------
+
+const STYLE = `
+:host { all: initial; }
+.note { position: fixed; left: 50%; bottom: 1.4rem; transform: translateX(-50%); z-index: 1000001;
+  background: var(--fl-fg); color: var(--fl-bg); font: 500 0.9rem/1.3 var(--fl-font);
+  padding: 0.45rem 0.9rem; border-radius: 999px; box-shadow: 0 6px 24px rgba(0,0,0,0.18);
+  max-width: calc(100vw - 2rem); white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
+  opacity: 0; transition: opacity 0.15s; pointer-events: none; }
+.note.on { opacity: 0.94; }
+.scrim { position: fixed; inset: 0; z-index: 1000000; display: flex; align-items: center;
+  justify-content: center; background: rgba(15, 17, 23, 0.45); padding: 0.75rem; box-sizing: border-box; }
+.panel { background: var(--fl-bg); color: var(--fl-fg); font: 400 0.95rem/1.4 var(--fl-font);
+  width: min(36rem, 100%); max-height: calc(100vh - 1.5rem); overflow-y: auto; box-sizing: border-box;
+  border-radius: 0.9rem; border: 1px solid var(--fl-line); box-shadow: 0 18px 60px rgba(0,0,0,0.28);
+  padding: 1.1rem 1.3rem 1rem; outline: none; }
+header { display: flex; align-items: baseline; justify-content: space-between; gap: 1rem; }
+h2 { font-size: 1.2rem; font-weight: 700; margin: 0; }
+.close { font-size: 0.8rem; opacity: 0.65; white-space: nowrap; }
+h3 { font-size: 0.72rem; font-weight: 600; text-transform: uppercase; letter-spacing: 0.08em;
+  opacity: 0.65; margin: 1rem 0 0.35rem; }
+dl { display: grid; grid-template-columns: 5.2rem 1fr; gap: 0.1rem 0.9rem; margin: 0; }
+dt { padding: 0.28rem 0; white-space: nowrap; }
+dd { margin: 0; padding: 0.3rem 0; border-bottom: 1px solid var(--fl-line); }
+dl > dd:last-of-type { border-bottom: none; }
+dd .off { display: block; font-size: 0.8rem; opacity: 0.62; font-style: italic; }
+dd.missing { opacity: 0.8; }
+kbd { display: inline-block; min-width: 1.45em; text-align: center; box-sizing: border-box;
+  font: 600 0.82rem/1.45 var(--fl-mono); padding: 0 0.35em; margin-right: 0.2em;
+  border: 1px solid var(--fl-line); border-bottom-width: 2px; border-radius: 0.35rem;
+  background: var(--fl-soft); color: var(--fl-fg); }
+.thru { opacity: 0.55; font-size: 0.8rem; margin-right: 0.2em; }
+.here { color: var(--fl-primary); font-weight: 600; }
+footer { margin-top: 0.9rem; font-size: 0.82rem; opacity: 0.7; }
+@media (max-width: 480px) {
+  .panel { padding: 0.9rem 1rem 0.8rem; font-size: 0.9rem; }
+  dl { grid-template-columns: 4.3rem 1fr; gap: 0.05rem 0.6rem; }
+  .close { display: none; }
+}
+`;
+
+function layer() {
+  const state = hk();
+  if (state.layer && state.layer.host.isConnected) return state.layer;
+  const host = document.createElement("div");
+  host.id = "fl-hotkeys-layer";
+  const root = host.attachShadow({ mode: "open" });
+  root.innerHTML = `<style>${STYLE}</style><div class="note" role="status" aria-live="polite"></div>`;
+  document.body.appendChild(host);
+  state.layer = { host, root };
+  return state.layer;
+}
+
+// Colours and fonts from the app's theme (dark or light), copied onto the layer's host.
+function paint() {
+  const { host } = layer();
+  const app = document.querySelector('[data-testid="stApp"]') || document.body;
+  const cs = getComputedStyle(app);
+  const fromTheme = hk().themeSource ? getComputedStyle(hk().themeSource) : cs;
+  const primary = fromTheme.getPropertyValue("--st-primary-color").trim() || "#4f46e5";
+  const bg = cs.backgroundColor && cs.backgroundColor !== "rgba(0, 0, 0, 0)" ? cs.backgroundColor : "#ffffff";
+  host.style.setProperty("--fl-bg", bg);
+  host.style.setProperty("--fl-fg", cs.color || "#1d1f2b");
+  host.style.setProperty("--fl-primary", primary);
+  host.style.setProperty("--fl-line", "color-mix(in srgb, currentColor 16%, transparent)");
+  host.style.setProperty("--fl-soft", `color-mix(in srgb, ${cs.color} 7%, ${bg})`);
+  host.style.setProperty("--fl-font", cs.fontFamily || "sans-serif");
+  host.style.setProperty("--fl-mono", "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace");
+  host.style.color = cs.color;
+}
+
+function note(text, ms = 1600) {
+  const state = hk();
+  paint();
+  const el = layer().root.querySelector(".note");
+  el.textContent = text;
+  el.classList.add("on");
+  clearTimeout(state.noteTimer);
+  state.noteTimer = setTimeout(() => el.classList.remove("on"), ms);
+}
+
+function overlayOpen() {
+  const state = hk();
+  return !!(state.layer && state.layer.root.querySelector(".scrim"));
+}
+
+function esc(text) {
+  const d = document.createElement("div");
+  d.textContent = text;
+  return d.innerHTML;
+}
+
+function row(keys, text, off) {
+  return `<dt>${keys}</dt><dd class="${off ? "missing" : ""}">${esc(text)}`
+    + `${off ? `<span class="off">${esc(off)}</span>` : ""}</dd>`;
+}
+
+function overlayHtml() {
+  const d = hk().data;
+  const k = (c) => `<kbd>${esc(c)}</kbd>`;
+  const last = d.chapters.length;
+  const title = (url) => (url ? d.titles[url] || url : null);
+  const nav = [
+    row(`${k("1")}<span class="thru">–</span>${k("9")}`, `Chapter 1 to 9`),
+    row(`${k("g")}${k("1")}${k("2")}`, `Any chapter by two digits: g 1 2 is chapter 12 (01–${last})`),
+    row(k(d.keys.next), title(d.next) ? `Next: ${title(d.next)}` : "Next page", title(d.next) ? null : "this is the last page"),
+    row(k(d.keys.prev), title(d.prev) ? `Previous: ${title(d.prev)}` : "Previous page", title(d.prev) ? null : "no page before this one"),
+  ];
+  const page = Object.entries(ACTIONS).map(([a, info]) =>
+    row(k(d.keys[a]), info.text, findTarget(a) ? null : info.missing));
+  const help = [row(k("?"), "Show or hide this list"), row(k("Esc"), "Close it (so does a click)")];
+  return `<div class="panel" role="dialog" aria-modal="true" aria-labelledby="fl-hk-title" tabindex="-1">
+<header><h2 id="fl-hk-title">Keyboard shortcuts</h2><span class="close">${k("Esc")} to close</span></header>
+<h3>Move around</h3><dl>${nav.join("")}</dl>
+<h3>On this page</h3><dl>${page.join("")}</dl>
+<h3>Help</h3><dl>${help.join("")}</dl>
+<footer>Shortcuts pause while you type in a text field or the typing trainer.</footer>
+</div>`;
+}
+
+function openOverlay() {
+  const state = hk();
+  paint();
+  const { root } = layer();
+  const scrim = document.createElement("div");
+  scrim.className = "scrim";
+  scrim.innerHTML = overlayHtml();
+  scrim.addEventListener("click", closeOverlay);
+  root.appendChild(scrim);
+  state.returnFocus = document.activeElement;
+  scrim.querySelector(".panel").focus();
+}
+
+function closeOverlay() {
+  const state = hk();
+  const scrim = state.layer && state.layer.root.querySelector(".scrim");
+  if (!scrim) return;
+  scrim.remove();
+  const back = state.returnFocus;
+  state.returnFocus = null;
+  if (back && back.isConnected && typeof back.focus === "function") back.focus();
+}
+
+// -- mount ------------------------------------------------------------------------------
+
+export default function ({ parentElement, data, setTriggerValue }) {
+  const state = window.__flHotkeys || (window.__flHotkeys = { attached: false, pending: null, keydowns: 0 });
+  state.data = data;
+  const send = (url) => setTriggerValue("go", url);
+  state.send = send;
+  state.themeSource = parentElement && parentElement.host ? parentElement.host : null;
+  if (!state.attached) { // once per document, however many reruns and page switches follow
+    window.addEventListener("keydown", onKeyDown, true);
+    state.attached = true;
+  }
+  if (overlayOpen()) { // a rerun while the list is open: redraw it for this page
+    const scrim = state.layer.root.querySelector(".scrim");
+    scrim.innerHTML = overlayHtml();
+  }
+  return () => {
+    if (state.send === send) state.send = null;
+  };
+}
