@@ -299,7 +299,7 @@ function overlayHtml() {
   const title = (url) => (url ? d.titles[url] || url : null);
   const nav = [
     row(`${k("1")}<span class="thru">–</span>${k("9")}`, `Chapter 1 to 9`),
-    row(`${k("g")}${k("1")}${k("2")}`, `Any chapter by two digits: g 1 2 is chapter 12 (01–${last})`),
+    row(`${k("g")}${k("1")}${k("2")}`, `Chapter 10 to ${last}: g, then two digits (g 1 2 is chapter 12)`),
     row(k(d.keys.next), title(d.next) ? `Next: ${title(d.next)}` : "Next page", title(d.next) ? null : "this is the last page"),
     row(k(d.keys.prev), title(d.prev) ? `Previous: ${title(d.prev)}` : "Previous page", title(d.prev) ? null : "no page before this one"),
   ];

@@ -30,7 +30,9 @@ _component = st.components.v2.component(
 )
 # The component's box is hidden: it draws nothing in place (its list and notes are laid over
 # the page from the top document). A style-only st.html takes no space either.
-_HIDE = "<style>\n.st-key-fl-hotkeys { display: none !important; }\n</style>"
+# Streamlit wraps the container in a layout box of its own: hide that too, or it keeps a gap.
+_HIDE = ("<style>\n.st-key-fl-hotkeys, div:has(> .st-key-fl-hotkeys) { display: none !important; }\n"
+         "</style>")
 
 
 def shortcut_hint(action: str) -> str:
