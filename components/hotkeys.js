@@ -342,6 +342,7 @@ function closeOverlay() {
 
 export default function ({ parentElement, data, setTriggerValue }) {
   const state = window.__flHotkeys || (window.__flHotkeys = { attached: false, pending: null, keydowns: 0 });
+  if (state.data && data.sent < state.data.sent) return () => {}; // a late copy of an older run
   state.data = data;
   const send = (url) => setTriggerValue("go", url);
   state.send = send;

@@ -12,6 +12,7 @@ first element inside it marked ``data-fl-hotkey``, else the first button.
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -84,6 +85,8 @@ def hotkeys(chapters: Sequence[StreamlitPage], current: StreamlitPage, *,
         "prev": prev_page,
         "next": next_page,
         "keys": SHORTCUTS,
+        # When this run drew it: the browser keeps the newest data if an older run's arrives late.
+        "sent": time.time_ns() // 1000,
     }
     st.html(_HIDE)
     with st.container(key="fl-hotkeys"):
