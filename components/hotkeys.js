@@ -64,9 +64,16 @@ function deepFirst(root, test) {
   return null;
 }
 
+// Streamlit's st.audio_input puts Download and Clear before Record once it holds a take.
+const AUDIO_INPUT_TOGGLE = /^(Record|Stop recording)/;
+
 function control(container, action) {
   const tests = [(el) => el.hasAttribute("data-fl-hotkey")];
   if (action === "type") tests.push((el) => el.hasAttribute("data-fl-typing"));
+  if (action === "record") {
+    tests.push((el) => el.tagName === "BUTTON" && AUDIO_INPUT_TOGGLE.test(el.getAttribute("aria-label") || "")
+      && !!el.closest('[data-testid="stAudioInput"]'));
+  }
   tests.push((el) => el.tagName === "BUTTON");
   for (const test of tests) {
     const found = deepFirst(container, test);

@@ -138,6 +138,16 @@ def test_actions_find_the_marked_control(server, page):
     page.keyboard.press("r")
     page.keyboard.press("r")
     assert page.evaluate("() => window.__acted") == ["hear-mid", "record-marked", "record-marked"]
+    # Streamlit's own audio input, holding a take: Download and Clear come before Record.
+    page.evaluate("""() => { document.querySelector('.st-key-fl-hk-record-softmax').remove();
+      const d = document.createElement('div');
+      d.className = 'st-key-fl-hk-record-audio';
+      d.innerHTML = '<div data-testid="stAudioInput"><button aria-label="Download as WAV: Say it back">d</button>'
+        + '<button aria-label="Clear recording: Say it back">c</button><button aria-label="Record">r</button></div>';
+      d.querySelectorAll('button').forEach(b => b.addEventListener('click', () => window.__acted.push(b.textContent)));
+      document.body.appendChild(d); }""")
+    page.keyboard.press("r")
+    assert page.evaluate("() => window.__acted.splice(3)") == ["r"]
     page.keyboard.press("a")                        # its button is disabled: said, not clicked
     expect(page.locator(NOTE)).to_have_text("A: not available right now")
     page.evaluate("() => document.querySelector('[data-name=animate]').disabled = false")
