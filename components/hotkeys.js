@@ -204,44 +204,7 @@ function cancelPrefix() {
 
 // -- the overlay and the note, laid over the page in a shadow root of their own ----------
 
-const STYLE = `
-:host { all: initial; }
-.note { position: fixed; left: 50%; bottom: 1.4rem; transform: translateX(-50%); z-index: 1000001;
-  background: var(--fl-fg); color: var(--fl-bg); font: 500 0.9rem/1.3 var(--fl-font);
-  padding: 0.45rem 0.9rem; border-radius: 999px; box-shadow: 0 6px 24px rgba(0,0,0,0.18);
-  max-width: calc(100vw - 2rem); white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
-  opacity: 0; transition: opacity 0.15s; pointer-events: none; }
-.note.on { opacity: 0.94; }
-.scrim { position: fixed; inset: 0; z-index: 1000000; display: flex; align-items: center;
-  justify-content: center; background: rgba(15, 17, 23, 0.45); padding: 0.75rem; box-sizing: border-box; }
-.panel { background: var(--fl-bg); color: var(--fl-fg); font: 400 0.95rem/1.4 var(--fl-font);
-  width: min(36rem, 100%); max-height: calc(100vh - 1.5rem); overflow-y: auto; box-sizing: border-box;
-  border-radius: 0.9rem; border: 1px solid var(--fl-line); box-shadow: 0 18px 60px rgba(0,0,0,0.28);
-  padding: 1.1rem 1.3rem 1rem; outline: none; }
-header { display: flex; align-items: baseline; justify-content: space-between; gap: 1rem; }
-h2 { font-size: 1.2rem; font-weight: 700; margin: 0; }
-.close { font-size: 0.8rem; opacity: 0.65; white-space: nowrap; }
-h3 { font-size: 0.72rem; font-weight: 600; text-transform: uppercase; letter-spacing: 0.08em;
-  opacity: 0.65; margin: 1rem 0 0.35rem; }
-dl { display: grid; grid-template-columns: 5.2rem 1fr; gap: 0.1rem 0.9rem; margin: 0; }
-dt { padding: 0.28rem 0; white-space: nowrap; }
-dd { margin: 0; padding: 0.3rem 0; border-bottom: 1px solid var(--fl-line); }
-dl > dd:last-of-type { border-bottom: none; }
-dd .off { display: block; font-size: 0.8rem; opacity: 0.62; font-style: italic; }
-dd.missing { opacity: 0.8; }
-kbd { display: inline-block; min-width: 1.45em; text-align: center; box-sizing: border-box;
-  font: 600 0.82rem/1.45 var(--fl-mono); padding: 0 0.35em; margin-right: 0.2em;
-  border: 1px solid var(--fl-line); border-bottom-width: 2px; border-radius: 0.35rem;
-  background: var(--fl-soft); color: var(--fl-fg); }
-.thru { opacity: 0.55; font-size: 0.8rem; margin-right: 0.2em; }
-.here { color: var(--fl-primary); font-weight: 600; }
-footer { margin-top: 0.9rem; font-size: 0.82rem; opacity: 0.7; }
-@media (max-width: 480px) {
-  .panel { padding: 0.9rem 1rem 0.8rem; font-size: 0.9rem; }
-  dl { grid-template-columns: 4.3rem 1fr; gap: 0.05rem 0.6rem; }
-  .close { display: none; }
-}
-`;
+// STYLE (components/hotkeys.css) is prepended to this file by hotkeys.py.
 
 function layer() {
   const state = hk();

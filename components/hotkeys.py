@@ -12,6 +12,7 @@ first element inside it marked ``data-fl-hotkey``, else the first button.
 """
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,11 +25,11 @@ ACTIONS = {"hear": "H", "record": "R", "animate": "A", "type": "T"}
 SHORTCUTS = {**ACTIONS, "next": "N", "prev": "P", "help": "?"}
 
 _HERE = Path(__file__).parent
-_component = st.components.v2.component(
-    "formula_lab.hotkeys",
-    html="<span hidden></span>\n",
-    js=(_HERE / "hotkeys.js").read_text(encoding="utf-8"),
-)
+# The list's stylesheet travels inside the script: the list is drawn in a shadow root of its
+# own on the top document, outside the component's box.
+_JS = (f"const STYLE = {json.dumps((_HERE / 'hotkeys.css').read_text(encoding='utf-8'))};\n"
+       + (_HERE / "hotkeys.js").read_text(encoding="utf-8"))
+_component = st.components.v2.component("formula_lab.hotkeys", html="<span hidden></span>\n", js=_JS)
 # The component's box is hidden: it draws nothing in place (its list and notes are laid over
 # the page from the top document). A style-only st.html takes no space either.
 # Streamlit wraps the container in a layout box of its own: hide that too, or it keeps a gap.
