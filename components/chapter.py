@@ -7,6 +7,7 @@ import streamlit as st
 
 from components.formula import formula, pronunciation
 from components.glossary import glossary
+from components.hotkeys import shortcut_hint, with_shortcut
 from components.notes import notes
 from components.practice import practice
 from components.shell import get_store
@@ -79,7 +80,9 @@ def render_chapter(slug: str) -> None:
     prev_col, next_col = st.columns(2)
     if chapter.number > 1:
         p = chapters[chapter.number - 2]
-        prev_col.page_link(p.page_file, label=f"Ch. {p.number}: {p.title}", icon=":material/arrow_back:")
+        prev_col.page_link(p.page_file, label=with_shortcut(f"Ch. {p.number}: {p.title}", "prev"),
+                           icon=":material/arrow_back:", help=shortcut_hint("prev"))
     if chapter.number < len(chapters):
         n = chapters[chapter.number]
-        next_col.page_link(n.page_file, label=f"Ch. {n.number}: {n.title}", icon=":material/arrow_forward:")
+        next_col.page_link(n.page_file, label=with_shortcut(f"Ch. {n.number}: {n.title}", "next"),
+                           icon=":material/arrow_forward:", help=shortcut_hint("next"))
