@@ -59,7 +59,7 @@ function setBar(st) {
   b[1].lastChild.textContent = String(st.errors);
   b[2].lastChild.textContent = acc;
   b[3].lastChild.textContent = String(Math.round(wpm));
-  b[4].lastChild.textContent = `${st.run} (best ${st.best})`;
+  b[4].lastChild.textContent = `${st.run} · best ${st.best}`;
 }
 
 function clearBar(st) {
