@@ -112,7 +112,6 @@ function typeKey(st, k, t) {
   for (let i = pos + 1; i < end; i++) spans[i].className = st.base[i] + (k === "\t" ? " ok" : " skip");
   spans[end].classList.add("cur");
   st.pos = end;
-  if (k === "\n" && ok) spans[end].scrollIntoView({ block: "nearest", inline: "nearest" });
 }
 
 function backspace(st, t) {
