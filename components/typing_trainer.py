@@ -23,7 +23,7 @@ _HTML = """<div class="fl-type" data-fl-typing tabindex="0" role="application"
   <div class="fl-type-head">
     <span class="fl-type-label"></span>
     <div class="fl-type-bar">
-      <span>chars<b>0</b></span><span>errors<b>0</b></span><span>accuracy<b>—</b></span>
+      <span>progress<b>0</b></span><span>errors<b>0</b></span><span>accuracy<b>—</b></span>
       <span>wpm<b>0</b></span><span>streak<b>0</b></span>
     </div>
   </div>
