@@ -137,8 +137,11 @@ function finish(root, st, setStateValue) {
 }
 
 function handle(root, st, setStateValue, e) {
-  if (e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
+  // Ctrl/Cmd shortcuts pass through; Ctrl+Alt (AltGr) and Option keep typing characters
+  // such as @ and [ on keyboards that need them.
+  if (e.metaKey || (e.ctrlKey && !e.altKey) || e.isComposing) return;
   let k = e.key;
+  if (k === "Tab" && e.shiftKey) return;     // Shift+Tab leaves the trainer
   const now = performance.now();
   if (k === "Escape") {
     e.preventDefault();

@@ -126,3 +126,40 @@ def test_parse_attempt_accepts_a_sound_value():
 def test_parse_attempt_rejects_malformed_values_with_a_reason(value, says):
     with pytest.raises(AttemptError, match=says):
         parse_attempt(value, "ab")
+
+
+def test_the_store_keeps_each_attempt_with_its_log(tmp_path):
+    import duckdb
+
+    from core.store import MIGRATIONS, migrate, open_store
+    # a database from before 004: its typing rows count as finished chapter attempts
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP)")
+    for name, statements in [m for m in MIGRATIONS if m[0] < "004"]:
+        for sql in statements:
+            con.execute(sql)
+        con.execute("INSERT INTO schema_migrations VALUES (?, now())", [name])
+    con.execute("INSERT INTO typing_attempts VALUES ('u', 'relu', now(), 100, 4, 60, 50)")
+    assert "004_typing_attempt_log" in migrate(con)
+    assert con.execute("SELECT correct, completed, kind FROM typing_attempts").fetchall() == [(96, True, "chapter")]
+    con.close()
+
+    store = open_store(path)
+    target = "a = b @ c"
+    keys = log(target, [(c, 100 * i) for i, c in enumerate("a = x")] + [(BACKSPACE, 600)]
+               + [(c, 700 + 100 * i) for i, c in enumerate("b @ c")])
+    attempt = parse_attempt(_value(target, keys), target)
+    store.record_typing_attempt("u", "vectors", attempt)
+    partial = parse_attempt(_value(target, keys[:3]), target)          # reset before the end
+    store.record_typing_attempt("u", "softmax", partial)
+    drill = parse_attempt(_value(target, keys), target, kind="drill")
+    store.record_typing_attempt("u", "dot_product", drill)
+    assert store.typing_history("u") == [(target, keys), (target, keys[:3]), (target, keys)]
+    progress = store.chapter_progress("u")
+    assert progress["vectors"].best_typing_accuracy == pytest.approx(9 / 10)
+    assert progress["relu"].best_typing_accuracy == pytest.approx(0.96)
+    assert "softmax" not in progress and "dot_product" not in progress      # unfinished; a drill
+    row = store.query("SELECT chars, errors, correct, completed, kind FROM typing_attempts "
+                      "WHERE slug = 'vectors'")
+    assert row == [(10, 1, 9, True, "chapter")]

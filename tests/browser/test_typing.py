@@ -37,6 +37,9 @@ def test_type_the_softmax_code(server, page):
     assert keys.startswith("import numpy as np\n\ndef softmax(z):\nshifted")
 
     box.click()
+    page.keyboard.press("Control+V")                      # a paste types nothing
+    expect(box.locator(".fl-type-note")).to_have_text("Pasting does not count: type it.")
+    expect(box.locator(".cur")).to_have_text("i")
     page.keyboard.type("imx", delay=20)                  # one miss...
     spans = box.locator(".fl-type-code .c")
     expect(spans.nth(2)).to_have_class(re.compile(r"\bbad\b"))
