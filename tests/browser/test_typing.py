@@ -7,7 +7,7 @@ from core.content import chapter_by_slug
 from core.typing import target_text
 from tests.browser.conftest import open_app
 
-SLUG = "softmax"       # its code has indented lines
+SLUG = "relu"          # short code with indented lines
 
 
 def _typed_through(target):
@@ -26,7 +26,7 @@ def _chip(page, name):
     return page.get_by_test_id("fl-stats").locator(".fl-stat", has_text=name).locator("b")
 
 
-def test_type_the_softmax_code(server, page):
+def test_type_the_relu_code(server, page):
     open_app(page, f"{server}/{SLUG}")
     expect(_chip(page, "Accuracy")).to_have_text("—")
     box = page.locator("[data-fl-typing]")
@@ -34,7 +34,7 @@ def test_type_the_softmax_code(server, page):
     expect(page.locator(f".st-key-fl-hk-type-{SLUG} [data-fl-typing]")).to_have_count(1)
     target = target_text(chapter_by_slug(SLUG).code.source)
     keys = _typed_through(target)
-    assert keys.startswith("import numpy as np\n\ndef softmax(z):\nshifted")
+    assert keys.startswith("import numpy as np\n\ndef relu(x):\nreturn")
 
     box.click()
     page.keyboard.press("Control+V")                      # a paste types nothing
@@ -45,14 +45,14 @@ def test_type_the_softmax_code(server, page):
     expect(spans.nth(2)).to_have_class(re.compile(r"\bbad\b"))
     page.keyboard.press("Backspace")                      # ...corrected
     expect(spans.nth(2)).not_to_have_class(re.compile(r"\bbad\b"))
-    page.keyboard.type(keys[2:keys.index("shifted")], delay=0)
-    # Enter after 'def softmax(z):' skipped the four spaces: the caret is on 's' of 'shifted'
-    expect(box.locator(".cur")).to_have_text("s")
-    first = target.index("shifted")
+    page.keyboard.type(keys[2:keys.index("return")], delay=0)
+    # Enter after 'def relu(x):' skipped the four spaces: the caret is on 'r' of 'return'
+    expect(box.locator(".cur")).to_have_text("r")
+    first = target.index("return")
     for i in range(first - 4, first):
         expect(spans.nth(i)).to_have_class(re.compile(r"\bskip\b"))
     expect(spans.nth(0)).to_have_class(re.compile(r"\bok\b"))
-    page.keyboard.type(keys[keys.index("shifted"):], delay=0)
+    page.keyboard.type(keys[keys.index("return"):], delay=0)
 
     # One attempt reached Python: the figures, the chart and the header come from the store.
     chars = len(keys) + 1                                   # every character key, the miss included
