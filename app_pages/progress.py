@@ -3,8 +3,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.shell import get_store
+from components.typing_trainer import typing_trainer
 from core import stats
 from core.content import load_chapters
+from core.drills import RECENT, drill_for, weakest
 
 store, user = get_store(), st.session_state["user"]
 chapters = load_chapters()
@@ -43,3 +45,31 @@ fig.update_layout(
 st.plotly_chart(fig, width="stretch", key="progress.activity")
 if not any(d["minutes"] or d["attempts"] for d in days):
     st.caption("Nothing yet: open a chapter and solve a problem, and your days will show here.")
+
+st.subheader("Typing: your weakest symbols", anchor=False)
+history = store.typing_history(user)
+weak = weakest(history, n=10)
+if weak:
+    def _change(before, recent, fmt):
+        if before is None or recent is None:
+            return "—"
+        return f"{fmt(before)} → {fmt(recent)}"
+
+    pct, ms = (lambda x: f"{x:.0%}"), (lambda x: f"{x:.0f} ms")
+    st.dataframe(pd.DataFrame([{
+        "Symbol": w.symbol,
+        "Tries": w.seen,
+        "Error rate": round(100 * w.error_rate, 1),
+        "Time per key (ms)": None if w.mean_ms is None else round(w.mean_ms),
+        f"Errors: before → last {RECENT}": _change(w.before_error_rate, w.recent_error_rate, pct),
+        f"Speed: before → last {RECENT}": _change(w.before_ms, w.recent_ms, ms),
+    } for w in weak]), hide_index=True, width="stretch", key="progress.weakest",
+        column_config={"Error rate": st.column_config.NumberColumn("Error rate", format="%.1f%%")})
+    st.caption(f"From your last {len(history)} typing attempt{'s' if len(history) != 1 else ''}: each "
+               "character and pair of characters, how often you miss it and how long it takes when right. "
+               f"The last two columns compare your last {RECENT} attempts with the ones before.")
+else:
+    st.caption("No weak symbols yet: type a chapter's code (under *In code*) and the characters you miss "
+               "or slow down on will show here.")
+typing_trainer(None, on_attempt=lambda a: store.record_typing_attempt(user, "progress", a),
+               drill=lambda: drill_for(history, [(c.slug, c.code.source) for c in chapters]), key="progress")

@@ -11,7 +11,9 @@ from components.hotkeys import shortcut_hint, with_shortcut
 from components.notes import notes
 from components.practice import practice
 from components.shell import get_store
+from components.typing_trainer import typing_trainer
 from core.content import chapter_by_slug, load_chapters
+from core.drills import drill_for
 from core.mastery import ChapterProgress, is_mastered
 from core.store import StoreError
 
@@ -51,6 +53,9 @@ def render_chapter(slug: str) -> None:
     st.code(chapter.code.source, language=chapter.code.language)
     st.caption("Output")
     st.code(chapter.code.expected_output, language="text")
+    typing_trainer(chapter.code.source, on_attempt=lambda a: store.record_typing_attempt(user, slug, a),
+                   drill=lambda: drill_for(store.typing_history(user), [(c.slug, c.code.source) for c in chapters]),
+                   key=slug)
     if chapter.video:
         st.markdown(f"▶ Watch: [{chapter.video.title}]({chapter.video.url})")
 

@@ -66,7 +66,7 @@ def header(store: Store, user: str, page: str) -> None:
             ("Day streak", f"{h.streak_days}"),
             ("Mastered", f"{h.mastered} / {h.chapters}"),
             ("Chars", f"{h.chars_typed:,}"),
-            ("Accuracy", f"{h.accuracy:.0%}"),
+            ("Accuracy", "—" if h.accuracy is None else f"{h.accuracy:.0%}"),
             ("WPM", f"{h.wpm:.0f}"),
             ("Char streak", f"{h.char_streak}"),
         ]

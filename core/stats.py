@@ -16,9 +16,9 @@ class HeaderStats:
     mastered: int
     chapters: int
     chars_typed: int
-    accuracy: float     # 0..1 over all typed characters; 0 before any typing
-    wpm: float
-    char_streak: int
+    accuracy: float | None   # right character keys / all character keys, 0..1; None before any
+    wpm: float               # correct characters / 5 per minute, over all attempts' typing time
+    char_streak: int         # the longest run of right keys in one attempt
 
 
 def day_streak(days: set[date], today: date) -> int:
@@ -45,16 +45,17 @@ def header_stats(store: Store, user: str, slugs: list[str], today: date | None =
     total, today_s = store.query(
         "SELECT coalesce(sum(seconds), 0), coalesce(sum(seconds) FILTER (WHERE CAST(ts AS DATE) = ?), 0) "
         "FROM study_time WHERE user_id = ?", [today, user])[0]
-    chars, errors, seconds, streak = store.query(
-        "SELECT coalesce(sum(chars), 0), coalesce(sum(errors), 0), coalesce(sum(seconds), 0), "
-        "coalesce(max(best_streak), 0) FROM typing_attempts WHERE user_id = ?", [user])[0]
+    chars, errors, correct, seconds, streak = store.query(
+        "SELECT coalesce(sum(chars), 0), coalesce(sum(errors), 0), coalesce(sum(correct), 0), "
+        "coalesce(sum(seconds), 0), coalesce(max(best_streak), 0) FROM typing_attempts WHERE user_id = ?",
+        [user])[0]
     return HeaderStats(
         today_seconds=float(today_s), total_seconds=float(total),
         streak_days=day_streak(active_days(store, user), today),
         mastered=mastered_count(store.chapter_progress(user), slugs), chapters=len(slugs),
         chars_typed=int(chars),
-        accuracy=(chars - errors) / chars if chars else 0.0,
-        wpm=(chars / 5) / (seconds / 60) if seconds else 0.0,
+        accuracy=(chars - errors) / chars if chars else None,
+        wpm=(correct / 5) / (seconds / 60) if seconds > 0 else 0.0,
         char_streak=int(streak),
     )
 

@@ -11,6 +11,7 @@ explains why in ``Store.problem``; the app shows that and keeps working.
 """
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
@@ -20,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from core.mastery import ChapterProgress
+from core.typing import MAX_KEYS, MAX_TARGET, Attempt
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "formula_lab.duckdb"
 ENV_VAR = "FORMULA_LAB_DB"
@@ -59,6 +61,18 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
         "CREATE INDEX study_user ON study_time (user_id, ts)",
         "CREATE INDEX attempts_user ON practice_attempts (user_id, slug)",
         "CREATE INDEX notes_user ON notes (user_id, slug, saved_at)",
+    ]),
+    # Each typing attempt keeps its keystroke log and what it was typed on, so its figures
+    # (and weak-symbol drills) are recomputed from the log. Rows from before: complete.
+    ("004_typing_attempt_log", [
+        "ALTER TABLE typing_attempts ADD COLUMN correct INTEGER",
+        "UPDATE typing_attempts SET correct = chars - errors",
+        "ALTER TABLE typing_attempts ADD COLUMN consistency DOUBLE DEFAULT 0",
+        "ALTER TABLE typing_attempts ADD COLUMN completed BOOLEAN DEFAULT TRUE",
+        "ALTER TABLE typing_attempts ADD COLUMN kind VARCHAR DEFAULT 'chapter'",
+        "ALTER TABLE typing_attempts ADD COLUMN target VARCHAR DEFAULT ''",
+        "ALTER TABLE typing_attempts ADD COLUMN keystrokes VARCHAR DEFAULT '[]'",
+        "CREATE INDEX typing_user ON typing_attempts (user_id, ts)",
     ]),
 ]
 
@@ -153,9 +167,24 @@ class Store:
         return at
 
     def record_typing(self, user: str, slug: str, chars: int, errors: int, seconds: float,
-                      best_streak: int, at: datetime | None = None):
-        self.write("INSERT INTO typing_attempts VALUES (?, ?, ?, ?, ?, ?, ?)",
-                   [user, slug, at or datetime.now(), chars, errors, seconds, best_streak])
+                      best_streak: int, at: datetime | None = None, *, correct: int | None = None,
+                      consistency: float = 0.0, completed: bool = True, kind: str = "chapter",
+                      target: str = "", keystrokes=()):
+        """One typing attempt: its figures, and the log they come from (capped in size)."""
+        log = list(keystrokes)[:MAX_KEYS]
+        self.write("INSERT INTO typing_attempts (user_id, slug, ts, chars, errors, seconds, best_streak, "
+                   "correct, consistency, completed, kind, target, keystrokes) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   [user, slug, at or datetime.now(), chars, errors, seconds, best_streak,
+                    chars - errors if correct is None else correct, consistency, completed, kind,
+                    target[:MAX_TARGET], json.dumps([[k, round(t, 1), ok] for k, t, ok in log],
+                                                    separators=(",", ":"))])
+
+    def record_typing_attempt(self, user: str, slug: str, attempt: Attempt, at: datetime | None = None):
+        s = attempt.stats
+        self.record_typing(user, slug, s.chars, s.errors, s.seconds, s.best_streak, at,
+                           correct=s.correct, consistency=s.consistency, completed=s.completed,
+                           kind=attempt.kind, target=attempt.target, keystrokes=attempt.keystrokes)
 
     def record_pronunciation(self, user: str, slug: str, transcript: str, score: float,
                              at: datetime | None = None):
@@ -181,12 +210,26 @@ class Store:
         """Everything the mastery rule looks at, by chapter slug."""
         say = dict(self.query("SELECT slug, max(score) FROM pronunciation_attempts WHERE user_id = ? "
                               "GROUP BY slug", [user]))
+        # accuracy = right character keys / all character keys, over completed chapter attempts
         typed = dict(self.query("SELECT slug, max((chars - errors) / chars) FROM typing_attempts "
-                                "WHERE user_id = ? AND chars > 0 GROUP BY slug", [user]))
+                                "WHERE user_id = ? AND chars > 0 AND completed AND kind = 'chapter' "
+                                "GROUP BY slug", [user]))
         solved = self.solved(user)
         return {slug: ChapterProgress(solved=frozenset(solved.get(slug, ())), best_say_back=say.get(slug),
                                       best_typing_accuracy=typed.get(slug))
                 for slug in set(solved) | set(say) | set(typed)}
+
+    def typing_history(self, user: str, limit: int = 200) -> list[tuple[str, list]]:
+        """The last ``limit`` typing attempts as (target, keystrokes), oldest first."""
+        rows = self.query("SELECT target, keystrokes FROM typing_attempts WHERE user_id = ? AND target <> '' "
+                          "ORDER BY ts DESC LIMIT ?", [user, limit])
+        out = []
+        for target, log in reversed(rows):
+            try:
+                out.append((target, [(k, t, ok) for k, t, ok in json.loads(log)]))
+            except (ValueError, TypeError):
+                continue   # a damaged log is skipped, never fatal
+        return out
 
     def wrong_tries(self, user: str, slug: str) -> dict[int, int]:
         rows = self.query("SELECT problem, count(*) FROM practice_attempts WHERE user_id = ? AND slug = ? "

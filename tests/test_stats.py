@@ -52,14 +52,14 @@ def test_header_stats(store):
     h = header_stats(store, "u", ["vectors", "relu"])
     assert (h.today_seconds, h.total_seconds, h.streak_days) == (120, 1179, 2)
     assert (h.mastered, h.chapters) == (0, 2)      # solved, but not yet said or typed
-    assert (h.chars_typed, h.accuracy, h.wpm, h.char_streak) == (0, 0.0, 0.0, 0)
+    assert (h.chars_typed, h.accuracy, h.wpm, h.char_streak) == (0, None, 0.0, 0)
     store.record_pronunciation("u", "vectors", "heard", 85.0)
     store.record_typing("u", "vectors", chars=100, errors=5, seconds=60, best_streak=40)
     store.record_typing("u", "relu", chars=50, errors=0, seconds=30, best_streak=50)
     h = header_stats(store, "u", ["vectors", "relu"])
     assert h.mastered == 1
     assert h.chars_typed == 150 and h.accuracy == pytest.approx(145 / 150)
-    assert h.wpm == pytest.approx(30 / 1.5) and h.char_streak == 50
+    assert h.wpm == pytest.approx(145 / 5 / 1.5) and h.char_streak == 50
 
 
 class Ch:

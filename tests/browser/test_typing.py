@@ -1,0 +1,76 @@
+"""Type a chapter's code for real in Chromium: one miss corrected, Enter skipping indentation."""
+import re
+
+from playwright.sync_api import expect
+
+from core.content import chapter_by_slug
+from core.typing import target_text
+from tests.browser.conftest import open_app
+
+SLUG = "relu"          # short code with indented lines
+
+
+def _typed_through(target):
+    """The keys a learner presses: every character but the indentation Enter skips."""
+    out, i = [], 0
+    while i < len(target):
+        out.append(target[i])
+        i += 1
+        if target[i - 1] == "\n":
+            while i < len(target) and target[i] == " ":
+                i += 1
+    return "".join(out)
+
+
+def _chip(page, name):
+    return page.get_by_test_id("fl-stats").locator(".fl-stat", has_text=name).locator("b")
+
+
+def test_type_the_relu_code(server, page):
+    open_app(page, f"{server}/{SLUG}")
+    expect(_chip(page, "Accuracy")).to_have_text("—")
+    box = page.locator("[data-fl-typing]")
+    expect(box).to_have_attribute("tabindex", "0")
+    expect(page.locator(f".st-key-fl-hk-type-{SLUG} [data-fl-typing]")).to_have_count(1)
+    target = target_text(chapter_by_slug(SLUG).code.source)
+    keys = _typed_through(target)
+    assert keys.startswith("import numpy as np\n\ndef relu(x):\nreturn")
+
+    box.click()
+    page.keyboard.press("Control+V")                      # a paste types nothing
+    expect(box.locator(".fl-type-note")).to_have_text("Pasting does not count: type it.")
+    expect(box.locator(".cur")).to_have_text("i")
+    page.keyboard.type("imx", delay=20)                  # one miss...
+    spans = box.locator(".fl-type-code .c")
+    expect(spans.nth(2)).to_have_class(re.compile(r"\bbad\b"))
+    page.keyboard.press("Backspace")                      # ...corrected
+    expect(spans.nth(2)).not_to_have_class(re.compile(r"\bbad\b"))
+    page.keyboard.type(keys[2:keys.index("return")], delay=0)
+    # Enter after 'def relu(x):' skipped the four spaces: the caret is on 'r' of 'return'
+    expect(box.locator(".cur")).to_have_text("r")
+    first = target.index("return")
+    for i in range(first - 4, first):
+        expect(spans.nth(i)).to_have_class(re.compile(r"\bskip\b"))
+    expect(spans.nth(0)).to_have_class(re.compile(r"\bok\b"))
+    page.keyboard.type(keys[keys.index("return"):], delay=0)
+
+    # One attempt reached Python: the figures, the chart and the header come from the store.
+    chars = len(keys) + 1                                   # every character key, the miss included
+    result = page.get_by_test_id("fl-typing-result")
+    expect(result.locator(".fl-stat", has_text="Errors").locator("b")).to_have_text("1")
+    expect(result.locator(".fl-stat", has_text="Chars").locator("b")).to_have_text(str(chars))
+    expect(page.get_by_text("Missed most:")).to_be_visible()
+    expect(page.locator("[data-testid='stPlotlyChart']").first).to_be_visible()
+    expect(_chip(page, "Chars")).to_have_text(f"{chars:,}")
+    expect(_chip(page, "Accuracy")).to_have_text(f"{(chars - 1) / chars:.0%}")
+    expect(_chip(page, "Char streak")).to_have_text(str(len(keys) - 2))   # from after the miss to the end
+    assert int(_chip(page, "WPM").inner_text()) > 0
+    expect(box).to_have_class(re.compile(r"\bdone\b"))       # the rerun kept the finished trainer
+
+    # Esc Esc starts again; a finished attempt is not sent twice.
+    box.click()
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    expect(box).not_to_have_class(re.compile(r"\bdone\b"))
+    expect(spans.nth(0)).to_have_class(re.compile(r"\bcur\b"))
+    expect(_chip(page, "Chars")).to_have_text(f"{chars:,}")
