@@ -43,7 +43,7 @@ def matrix_multiplication(v, out):
     A, B = v["A"], v["B"]
     if len(A[0]) != len(B):
         raise PlugInError(
-            f"A has {len(A[0])} columns and B has {len(B)} rows: AB needs as many columns in A "
+            f"A has {len(A[0])} columns and B has {len(B)} row{'s' * (len(B) != 1)}: AB needs as many columns in A "
             "as rows in B (each entry pairs a row of A with a column of B)."
         )
     columns = [list(c) for c in zip(*B)]
