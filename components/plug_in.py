@@ -34,6 +34,7 @@ def _work(slug: str, texts: tuple[tuple[str, str], ...]):
 def _reset(key: str, specs) -> None:
     for spec in specs:
         st.session_state[f"{key}.plug_in.{spec.name}"] = spec.default
+        st.session_state[f"{key}.plug_in.{spec.name}.kept"] = spec.default
 
 
 def plug_in(chapter: Chapter, *, key: str) -> dict[str, object]:
@@ -46,10 +47,12 @@ def plug_in(chapter: Chapter, *, key: str) -> dict[str, object]:
     texts = {}
     for column, spec in zip(columns, specs):
         field = f"{key}.plug_in.{spec.name}"
-        # Re-assigning the value keeps it when the learner visits another page and comes back.
-        st.session_state[field] = st.session_state.get(field, spec.default)
+        kept = f"{field}.kept"   # outlives the widget, which Streamlit forgets on other pages
+        if field not in st.session_state:
+            st.session_state[field] = st.session_state.get(kept, spec.default)
         with column:
             texts[spec.name] = st.text_input(f"${spec.symbol}$ — {spec.description}", key=field)
+        st.session_state[kept] = texts[spec.name]
 
     parsed, errors, outcome = _work(chapter.slug, tuple(texts.items()))
     for column, spec in zip(columns, specs):

@@ -5,7 +5,7 @@ import sympy as sp
 
 from core.plug_in.activations import approx_all, softmax_row
 from core.plug_in.base import (
-    Input, PlugInError, base, factor, num, same_length, show, signed_sum, sub, tame, tex,
+    Input, PlugInError, base, equals, factor, num, same_length, show, signed_sum, sub, tame, tex,
 )
 
 INPUTS = {
@@ -48,7 +48,8 @@ def mean_squared_error(v, out):
     total = tame(sum(squares, sp.Integer(0)))
     out(rf"\textstyle\sum_i (y_i - \hat{{y}}_i)^2 = {signed_sum(squares)} = {show(total)}", total)
     loss = tame(total / len(y))
-    out(rf"L = \frac{{{num(total)}}}{{{len(y)}}} = {show(loss)}", loss)
+    mean = equals(rf"\frac{{{num(total)}}}{{{len(y)}}}", loss)
+    out(f"L = {mean}", loss)
     return loss
 
 
