@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from core.plug_in.base import Input, approx, num, show, tame, tex
+from core.plug_in.base import Input, approx, as_float, num, show, tame, tex
+
+MAX_EXACT_SOFTMAX = 4   # more classes than this: e^{z_i} are carried as floats
 
 INPUTS = {
     "sigmoid": (Input("x", "x", "number", "2", "the raw score"),),
@@ -55,6 +57,8 @@ def relu(v, out):
 
 def softmax_row(z: list) -> tuple[list, sp.Expr, list]:
     """(e^{z_i}, their sum, the probabilities), kept exact while they stay small."""
+    if len(z) > MAX_EXACT_SOFTMAX:
+        z = as_float(z)
     exps = [tame(sp.exp(zi)) for zi in z]
     total = tame(sum(exps, sp.Integer(0)))
     return exps, total, [tame(e / total) for e in exps]

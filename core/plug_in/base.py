@@ -7,6 +7,7 @@ inputs (sqrt(2), pi, exp(1)) arrive from the practice parser as floats and stay 
 from __future__ import annotations
 
 from dataclasses import dataclass
+import math
 from decimal import Decimal
 from fractions import Fraction
 
@@ -106,12 +107,21 @@ def tame(x: sp.Expr) -> sp.Expr:
     return x
 
 
+def as_float(value):
+    """The same value carried as 15-digit floats: for work whose exact form would sprawl."""
+    if isinstance(value, list):
+        return [as_float(v) for v in value]
+    return sp.Float(sp.N(value, 15), 15)
+
+
 # -- plain Python values -------------------------------------------------------
 
 def plain(x):
     """float (or complex) for a number; lists of them for vectors and matrices."""
     if isinstance(x, (list, tuple)):
         return [plain(v) for v in x]
+    if x.is_Float or x.is_Rational:
+        return float(x)
     n = sp.N(x, 17)
     re, im = (float(part) for part in n.as_real_imag())
     return complex(re, im) if abs(im) > 1e-300 else re
@@ -120,6 +130,10 @@ def plain(x):
 # -- writing numbers -----------------------------------------------------------
 
 def _decimal(x: sp.Expr) -> str:
+    if x.is_Float or x.is_Rational:
+        f = float(x)
+        if math.isfinite(f) and (f == 0 or 1e-300 < abs(f) < 1e300):
+            return _fstr(f)
     n = sp.N(x, 12)
     re, im = n.as_real_imag()
     text = _nstr(re)
@@ -127,6 +141,15 @@ def _decimal(x: sp.Expr) -> str:
         sign = "-" if im < 0 else "+"
         text = f"{text} {sign} {_nstr(abs(im))}\\,i" if re != 0 else f"{_nstr(im)}\\,i"
     return text
+
+
+def _fstr(f: float) -> str:
+    """Five significant digits, trailing zeros dropped; powers of ten in LaTeX."""
+    s = f"{f:.5g}"
+    if "e" in s:
+        mant, _, exp = s.partition("e")
+        return f"{mant} \\times 10^{{{int(exp)}}}"
+    return s
 
 
 def _nstr(x) -> str:

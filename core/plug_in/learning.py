@@ -5,8 +5,10 @@ import sympy as sp
 
 from core.plug_in.activations import approx_all, softmax_row
 from core.plug_in.base import (
-    Input, PlugInError, base, equals, factor, num, same_length, show, signed_sum, sub, tame, tex,
+    Input, PlugInError, as_float, base, equals, factor, num, same_length, show, signed_sum, sub, tame, tex,
 )
+
+MAX_EXACT_SCORES = 4   # attention with more query–key scores than this is worked in floats
 
 INPUTS = {
     "mean_squared_error": (
@@ -142,6 +144,8 @@ def attention(v, out):
     root = sp.sqrt(dk)
     out(rf"\sqrt{{d_k}} = \sqrt{{{dk}}} = {show(root)}", root)
     scaled = [[tame(s / root) for s in row] for row in scores]
+    if len(Q) * len(K) > MAX_EXACT_SCORES or not all(s.is_Rational for row in scaled for s in row):
+        scaled = as_float(scaled)   # exact exponentials of many scores would sprawl
     out(rf"\frac{{QK^\top}}{{\sqrt{{d_k}}}} = {show(scaled)}", scaled)
     weights = [softmax_row(row)[2] for row in scaled]
     out(rf"\text{{softmax}}\!\left(\frac{{QK^\top}}{{\sqrt{{d_k}}}}\right) {_rows(weights)}", weights)
