@@ -274,6 +274,7 @@ def test_bad_input_gets_a_plain_sentence(slug, values, words):
 def test_complex_eigenvalues_say_the_matrix_rotates_and_show_them():
     out = plug_in.evaluate("eigenvalues", {"A": "[[0, -2], [2, 0]]"})
     assert "rotates" in out.error and "2i and −2i" in out.error
+    assert "turns by about 90°" in out.error and "scales by about 2" in out.error
     assert out.steps[-2].latex.endswith("= 2 i") and out.steps[-1].value == -2j
 
 

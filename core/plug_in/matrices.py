@@ -1,6 +1,8 @@
 """Chapters 6–9: matrix times vector, matrix product, determinant, eigenvalues."""
 from __future__ import annotations
 
+import math
+
 import sympy as sp
 
 from core.plug_in.base import Input, PlugInError, base, dot_terms, equals, factor, num, show, signed_sum, tame
@@ -99,11 +101,13 @@ def eigenvalues(v, out):
     out(rf"\lambda_1 = \tfrac{{1}}{{2}}\left({num(tr)} + {factor(root)}\right) = {show(lam1)}", lam1)
     out(rf"\lambda_2 = \tfrac{{1}}{{2}}\left({num(tr)} - {factor(root)}\right) = {show(lam2)}", lam2)
     if sp.N(disc) < 0:
-        scale = tame(sp.sqrt(det))
+        re, im = (float(p) for p in sp.N(lam1).as_real_imag())
+        turn, size = abs(math.degrees(math.atan2(im, re))), math.hypot(re, im)
         raise PlugInError(
             f"The eigenvalues are complex, {_plain_complex(lam1)} and {_plain_complex(lam2)}: "
-            "no real direction is only stretched, because this matrix rotates the plane "
-            f"(and scales it by √det A ≈ {float(sp.N(scale)):.4g})."
+            "no real direction is only stretched, because this matrix rotates the plane. "
+            f"Each time it is applied it turns by about {turn:.4g}° (the angle of λ) and scales "
+            f"by about {size:.4g} (|λ| = √det A)."
         )
     return [lam1, lam2]
 
