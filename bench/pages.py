@@ -3,7 +3,12 @@
     python bench/pages.py [--repeat 5]
 
 Targets (2-core machine): each chapter under 300 ms, Home under 500 ms,
-and no page but the capstone importing torch.
+and no page but the capstone importing torch. A chapter page includes its
+plug-in panel (and its figure, once the chapter has one); the warm runs let the
+panel's cache work, as it does for a learner who reruns a page.
+
+It then times core.plug_in.evaluate on each chapter's worked example, uncached
+(target: under 50 ms each), and on a first visit to new numbers of the largest size.
 """
 from __future__ import annotations
 
@@ -48,6 +53,36 @@ def main() -> None:
         print(f"{title:<42} {median:>10.1f} {target:>7}  {'yes' if median <= target else 'NO'}")
     print(f"\ntorch imported by these pages: {'torch' in sys.modules}")
     print(f"pages within target: {sum(worst)} / {len(worst)}")
+    bench_plug_in(args.repeat)
+
+
+def bench_plug_in(repeat: int) -> None:
+    from core import plug_in
+
+    big = "[[" + "], [".join(", ".join(f"{3 * i + j}/{j + 7}" for j in range(4)) for i in range(4)) + "]]"
+    largest = {"attention": {"Q": big, "K": big, "V": big},
+               "matrix_multiplication": {"A": big, "B": big},
+               "softmax": {"z": "[1/3, 2/7, -5/11, 7/13, 1/17, 19/23]"}}
+    # CPU time beside wall time: on a loaded host the wall clock mostly measures the queue.
+    print(f"\nload average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"{'plug-in: evaluate(defaults)':<42} {'median ms':>10} {'cpu ms':>7} {'target':>7}  ok")
+    within = 0
+    for slug in plug_in._RULES:
+        times, cpu = [], []
+        for _ in range(max(repeat, 3)):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            plug_in.evaluate(slug, {})
+            times.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.process_time() - start_cpu) * 1000)
+        median = statistics.median(times)
+        within += median <= 50
+        print(f"{slug:<42} {median:>10.1f} {statistics.median(cpu):>7.1f} {50:>7}  {'yes' if median <= 50 else 'NO'}")
+    print(f"evaluate within target: {within} / {len(plug_in._RULES)}")
+    for slug, values in largest.items():
+        start = time.perf_counter()
+        out = plug_in.evaluate(slug, values)
+        ms = (time.perf_counter() - start) * 1000
+        print(f"largest {slug:<34} {ms:>10.1f} {1000:>7}  {'yes' if ms <= 1000 and not out.error else 'NO'}")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from components.formula import formula, pronunciation
 from components.glossary import glossary
 from components.hotkeys import shortcut_hint, with_shortcut
 from components.notes import notes
+from components.plug_in import plug_in
 from components.practice import practice
 from components.shell import get_store
 from components.typing_trainer import typing_trainer
@@ -48,6 +49,9 @@ def render_chapter(slug: str) -> None:
 
     _section("Symbol glossary", "4 · name it")
     glossary(chapter, key=slug)
+
+    _section("Plug in a value", "5 · try it")
+    values = plug_in(chapter, key=slug)  # noqa: F841 - the chapter's figure draws from these
 
     _section("In code", "5 · run it")
     st.code(chapter.code.source, language=chapter.code.language)

@@ -1,0 +1,70 @@
+"""Plug in a value: the formula's inputs side by side, its operations as a numbered derivation.
+
+``plug_in(chapter, key=slug)`` returns the learner's current values by input name, as plain
+Python (float, list[float], list[list[float]]); an input that does not parse is left out,
+so whatever draws from them (the chapter's figure) can fall back to its own default.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+import core.plug_in as engine
+from core.content import Chapter
+
+
+# Steps read as a derivation: left-aligned under one another, scrolling sideways on a phone
+# rather than spilling out of the page.
+_STEPS_CSS = """<style>
+[class*="plug_in-steps"] .katex-display { text-align: left; margin: 0.1rem 0;
+  overflow-x: auto; overflow-y: hidden; padding: 0.3rem 0; }
+[class*="plug_in-steps"] .katex-display .katex { text-align: left; }
+[class*="plug_in-steps"] .stMarkdown > div { justify-content: flex-start; width: 100%; margin: 0; }
+[class*="plug_in-steps"] [data-testid="stMarkdownContainer"] { max-width: 100%; }
+</style>"""
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def _work(slug: str, texts: tuple[tuple[str, str], ...]):
+    """Parsed values, per-input errors and the worked formula; cached per set of texts."""
+    values = dict(texts)
+    parsed, errors = engine.parse_values(slug, values)
+    return parsed, errors, engine.evaluate(slug, values)
+
+
+def _reset(key: str, specs) -> None:
+    for spec in specs:
+        st.session_state[f"{key}.plug_in.{spec.name}"] = spec.default
+        st.session_state[f"{key}.plug_in.{spec.name}.kept"] = spec.default
+
+
+def plug_in(chapter: Chapter, *, key: str) -> dict[str, object]:
+    specs = engine.inputs(chapter.slug)
+    st.caption(
+        "Change any number below (fractions, sqrt(2) and pi work too) and every step of the "
+        "formula is worked again with yours."
+    )
+    columns = st.columns(max(len(specs), 2))   # one input still leaves room beside it
+    texts = {}
+    for column, spec in zip(columns, specs):
+        field = f"{key}.plug_in.{spec.name}"
+        kept = f"{field}.kept"   # outlives the widget, which Streamlit forgets on other pages
+        if field not in st.session_state:
+            st.session_state[field] = st.session_state.get(kept, spec.default)
+        with column:
+            texts[spec.name] = st.text_input(f"${spec.symbol}$ — {spec.description}", key=field)
+        st.session_state[kept] = texts[spec.name]
+
+    parsed, errors, outcome = _work(chapter.slug, tuple(texts.items()))
+    for column, spec in zip(columns, specs):
+        if spec.name in errors:
+            column.error(errors[spec.name], icon=":material/edit_off:")
+
+    with st.container(key=f"{key}.plug_in.steps"):
+        st.html(_STEPS_CSS)
+        for number, step in enumerate(outcome.steps, 1):
+            st.latex(rf"\small\text{{{number}.}}\quad\normalsize {step.latex}")
+    if outcome.error and not errors:
+        st.warning(outcome.error, icon=":material/info:")
+    st.button("Back to the worked example", key=f"{key}.plug_in.reset", on_click=_reset,
+              args=(key, specs), icon=":material/restart_alt:", type="tertiary")
+    return parsed

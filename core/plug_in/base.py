@@ -1,0 +1,285 @@
+"""What every chapter's plug-in shares: inputs, steps, reading values, writing numbers.
+
+A value is a sympy number, a list of them (a vector) or a list of rows (a matrix).
+Numbers the learner types exactly (3, 0.5, 3/4) stay exact rationals; irrational
+inputs (sqrt(2), pi, exp(1)) arrive from the practice parser as floats and stay floats.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+import math
+from decimal import Decimal
+from fractions import Fraction
+
+import mpmath
+import sympy as sp
+
+from core import mathparse
+
+MAX_ENTRIES = 6          # entries of a vector
+MAX_SIDE = 4             # rows and columns of a matrix
+MAX_MAGNITUDE = 10**6    # every entry the learner types lies within ± this
+MAX_EXACT_DIGITS = 12    # a rational with more digits than this becomes a float
+MAX_EXACT_OPS = 24       # an expression bigger than this is carried on as a float
+MAX_SHOWN_LATEX = 70     # an exact form longer than this is shown by its decimal only
+
+
+@dataclass(frozen=True)
+class Input:
+    name: str            # the key in ``values``
+    symbol: str          # how the formula writes it, in LaTeX
+    kind: str            # "number", "vector", "matrix" or "number or vector"
+    default: str         # practice-answer syntax, from the chapter's worked example
+    description: str
+
+
+@dataclass(frozen=True)
+class Step:
+    latex: str           # the operation, written out with the learner's numbers
+    value: object        # its value: float, complex, list or list of lists
+
+
+@dataclass(frozen=True)
+class Outcome:
+    steps: tuple[Step, ...] = ()
+    result: object = None
+    error: str | None = None
+
+
+class PlugInError(ValueError):
+    """The values cannot go through this formula; the message says why, in plain words."""
+
+
+# -- reading -----------------------------------------------------------------
+
+def _entry(x) -> sp.Expr:
+    if abs(x) > MAX_MAGNITUDE:
+        raise PlugInError(f"keep every number between −{MAX_MAGNITUDE:,} and {MAX_MAGNITUDE:,}")
+    if isinstance(x, Fraction):
+        if max(len(str(abs(x.numerator))), len(str(x.denominator))) <= MAX_EXACT_DIGITS:
+            return sp.Rational(x.numerator, x.denominator)
+        x = float(x)
+    return sp.Float(x, 15)
+
+
+def _noun(s: tuple[int, ...]) -> str:
+    if s == ():
+        return "a single number"
+    if len(s) == 1:
+        return f"a vector of {s[0]} entr{'y' if s[0] == 1 else 'ies'}"
+    return f"a {s[0]}×{s[1]} matrix"
+
+
+def read(spec: Input, text: str):
+    """The learner's text for one input, checked against its kind, as sympy values."""
+    try:
+        raw = mathparse.parse(text)
+    except mathparse.ParseError as exc:
+        raise PlugInError(f"{spec.name}: {exc}") from None
+    s = mathparse.shape(raw)
+    kind = spec.kind
+    wanted = {"number": {0}, "vector": {1}, "matrix": {2}, "number or vector": {0, 1}}[kind]
+    if len(s) not in wanted:
+        like = {"number": "a single number, like 0.5", "vector": "a vector, like [1, 2]",
+                "matrix": "a matrix, like [[1, 2], [3, 4]] (one row is [[1, 2]])",
+                "number or vector": "a number like 0.5 or a vector like [1, 2]"}[kind]
+        raise PlugInError(f"{spec.name} should be {like}; this is {_noun(s)}.")
+    if len(s) == 1 and s[0] > MAX_ENTRIES:
+        raise PlugInError(f"{spec.name} has {s[0]} entries; keep vectors to at most {MAX_ENTRIES} here.")
+    if len(s) == 2 and max(s) > MAX_SIDE:
+        raise PlugInError(f"{spec.name} is {s[0]}×{s[1]}; keep matrices to at most {MAX_SIDE}×{MAX_SIDE} here.")
+    try:
+        if len(s) == 0:
+            return _entry(raw)
+        if len(s) == 1:
+            return [_entry(x) for x in raw]
+        return [[_entry(x) for x in row] for row in raw]
+    except PlugInError as exc:
+        raise PlugInError(f"{spec.name}: {exc}.") from None
+
+
+def tame(x: sp.Expr) -> sp.Expr:
+    """Keep x exact while it stays small; otherwise carry it on as a 15-digit float."""
+    if x.is_Number or x.is_Atom:
+        return x
+    if x.has(sp.Float) or sp.count_ops(x) > MAX_EXACT_OPS:
+        return sp.Float(sp.N(x, 15), 15)
+    return x
+
+
+def as_float(value):
+    """The same value carried as 15-digit floats: for work whose exact form would sprawl."""
+    if isinstance(value, list):
+        return [as_float(v) for v in value]
+    return sp.Float(sp.N(value, 15), 15)
+
+
+# -- plain Python values -------------------------------------------------------
+
+def plain(x):
+    """float (or complex) for a number; lists of them for vectors and matrices."""
+    if isinstance(x, (list, tuple)):
+        return [plain(v) for v in x]
+    if x.is_Float or x.is_Rational:
+        return float(x)
+    n = sp.N(x, 17)
+    re, im = (float(part) for part in n.as_real_imag())
+    return complex(re, im) if abs(im) > 1e-300 else re
+
+
+# -- writing numbers -----------------------------------------------------------
+
+def _decimal(x: sp.Expr) -> str:
+    if x.is_Float or x.is_Rational:
+        f = float(x)
+        if math.isfinite(f) and (f == 0 or 1e-300 < abs(f) < 1e300):
+            return _fstr(f)
+    n = sp.N(x, 12)
+    re, im = n.as_real_imag()
+    text = _nstr(re)
+    if im != 0:
+        sign = "-" if im < 0 else "+"
+        text = f"{text} {sign} {_nstr(abs(im))}\\,i" if re != 0 else f"{_nstr(im)}\\,i"
+    return text
+
+
+def _fstr(f: float) -> str:
+    """Five significant digits, trailing zeros dropped; powers of ten in LaTeX."""
+    s = f"{f:.5g}"
+    if "e" in s:
+        mant, _, exp = s.partition("e")
+        return f"{mant} \\times 10^{{{int(exp)}}}"
+    return s
+
+
+def _nstr(x) -> str:
+    s = mpmath.nstr(mpmath.mpf(str(sp.Float(x, 12))), 5, min_fixed=-4, max_fixed=7)
+    if "e" in s:
+        mant, _, exp = s.partition("e")
+        return f"{mant} \\times 10^{{{int(exp)}}}"
+    return s[:-2] if s.endswith(".0") else s
+
+
+def _terminates(x: sp.Rational) -> bool:
+    """3/5 = 0.6 and 5/2 = 2.5 are written as decimals; 1/3 stays a fraction."""
+    q = int(x.q)
+    twos = fives = 0
+    while q % 2 == 0:
+        q, twos = q // 2, twos + 1
+    while q % 5 == 0:
+        q, fives = q // 5, fives + 1
+    return q == 1 and max(twos, fives) <= 4 and abs(x) < 10**6
+
+
+def num(x: sp.Expr) -> str:
+    """A number as the steps write it: exact when short, a decimal otherwise (no ≈)."""
+    if x.is_Integer:
+        return str(int(x))
+    if x.is_Float:
+        return _decimal(x)
+    if x.is_Rational and _terminates(x):
+        return _exact_decimal(x)
+    s = sp.latex(x)
+    return s if len(s) <= MAX_SHOWN_LATEX else _decimal(x)
+
+
+def _rounded(x: sp.Expr) -> bool:
+    """True when the decimal shown for x is not exactly x."""
+    if x.is_Integer or (x.is_Rational and _terminates(x)):
+        return False
+    if x.is_Number or not x.has(sp.I):
+        return True
+    re, im = x.as_real_imag()
+    return _rounded(re) or _rounded(im)
+
+
+def _exact_decimal(x: sp.Rational) -> str:
+    d = Decimal(int(x.p)) / Decimal(int(x.q))
+    return format(d.normalize(), "f") if d != d.to_integral() else str(int(d))
+
+
+def show(value) -> str:
+    """A value with its exact form and, beside it, its decimal: \\frac{\\sqrt{2}}{2} ≈ 0.70711."""
+    exact = tex(value)
+    flat = _flat(value) if isinstance(value, list) else [value]
+    if not any(_rounded(v) for v in flat):
+        return exact
+    return rf"{exact} \approx {tex(value, decimal=True)}"
+
+
+def approx(x: sp.Expr) -> str:
+    """"= 0.25" when the decimal is exact, "\\approx 0.35667" when it is rounded."""
+    return f"= {tex(x, decimal=True)}" if not _rounded(x) else rf"\approx {tex(x, decimal=True)}"
+
+
+def _flat(value) -> list:
+    return [x for item in value for x in (item if isinstance(item, list) else [item])]
+
+
+def _approx(x: sp.Expr) -> str:
+    if x.is_Integer:
+        return str(int(x))
+    if x.is_Rational and _terminates(x):
+        return _exact_decimal(x)
+    return _decimal(x)
+
+
+def tex(value, *, decimal: bool = False) -> str:
+    """LaTeX of a number, a vector [a, b] or a matrix (bmatrix)."""
+    one = _approx if decimal else num
+    if isinstance(value, list) and value and isinstance(value[0], list):
+        rows = r" \\ ".join(" & ".join(one(v) for v in row) for row in value)
+        return rf"\begin{{bmatrix}} {rows} \end{{bmatrix}}"
+    if isinstance(value, list):
+        return r"\left[\, " + r",\ ".join(one(v) for v in value) + r" \,\right]"
+    return one(value)
+
+
+def factor(x: sp.Expr) -> str:
+    """x as a factor in a product or a term after a minus: negatives in parentheses."""
+    s = num(x)
+    return f"({s})" if s.startswith("-") or (x.is_Add and not x.is_Number) else s
+
+
+def base(x: sp.Expr) -> str:
+    """x as the base of a power or the argument of log: 3, 0.5, (−3), (3/4), (√2)."""
+    s = num(x)
+    plain_number = x.is_Number and x >= 0 and "\\" not in s and " " not in s
+    return s if plain_number else rf"\left({s}\right)"
+
+
+def equals(written: str, value) -> str:
+    """"√2 ≈ 1.4142" rather than "√2 = √2 ≈ 1.4142": the written form, then the value."""
+    shown = show(value)
+    return shown if shown == written or shown.startswith(written + " ") else f"{written} = {shown}"
+
+
+def sub(i: int) -> str:
+    """2 -> ₂, for plain-text messages."""
+    return str(i).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
+def signed_sum(terms: list[sp.Expr]) -> str:
+    """t1 + t2 − t3 …, with a negative term written as a subtraction."""
+    out = ""
+    for i, t in enumerate(terms):
+        s = num(t)
+        if i == 0:
+            out = s
+        elif s.startswith("-"):
+            out += f" - {s[1:]}" if not t.is_Add else f" + ({s})"
+        else:
+            out += f" + {s}"
+    return out
+
+
+def dot_terms(a: list, b: list) -> str:
+    r"""a1·b1 + a2·b2 + …"""
+    return " + ".join(rf"{factor(x)} \cdot {factor(y)}" for x, y in zip(a, b))
+
+
+def same_length(name_a: str, a: list, name_b: str, b: list, what: str) -> None:
+    if len(a) != len(b):
+        raise PlugInError(
+            f"{name_a} has {len(a)} entries and {name_b} has {len(b)}: {what} needs the same length."
+        )
