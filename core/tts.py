@@ -19,6 +19,7 @@ Every synthesis is kept on disk (``FORMULA_LAB_VOICE_CACHE``, default
 """
 from __future__ import annotations
 
+import atexit
 import hashlib
 import io
 import os
@@ -269,6 +270,7 @@ class Precomputer:
 
     def start(self) -> "Precomputer":
         self._thread.start()
+        atexit.register(self.stop)          # let the line being spoken finish before exit
         return self
 
     def add(self, texts, *, urgent: bool = False) -> None:
@@ -289,6 +291,8 @@ class Precomputer:
             return len(self._queue)
 
     def stop(self) -> None:
+        if not self._thread.is_alive():
+            return
         with self._cond:
             self._stop = True
             self._cond.notify()
