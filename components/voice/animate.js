@@ -125,12 +125,20 @@ function pause(s) { stop(s); paint(s); }
 function play(s) {
   if (s.idx === s.steps.length - 1 && !s.playing) { s.idx = 0; show(s); }
   if (soundOn(s) && !hasAudio(s)) {
-    s.waiting = true;            // ask the server for the missing audio, once
-    s.setTrigger("need_audio", true);
+    s.waiting = true;            // ask the server for the missing audio, then play
+    askForAudio(s);
+    const gen = s.gen;
+    setTimeout(() => { if (s.waiting && gen === s.gen) { s.waiting = false; start(s); } }, 45000);
     paint(s);
     return;
   }
   start(s);
+}
+
+function askForAudio(s) {
+  if (s.asked) return;
+  s.asked = true;
+  s.setTrigger("need_audio", true);
 }
 
 function start(s) {
@@ -147,6 +155,7 @@ function step(s, delta) {
   stop(s);
   s.idx = next;
   show(s);
+  if (soundOn(s) && !hasAudio(s)) askForAudio(s);
   narrate(s, () => {});
 }
 

@@ -32,8 +32,7 @@ def hear_it(text, *, key, label="Hear it"):
     data = {"press": presses, "play": False}
     with st.container(key=f"fl-hear-{_css_key(key)}", horizontal=True, gap="small",
                       vertical_alignment="center", width="content"):
-        clicked = st.button(label, key=f"{key}.button", icon=":material/volume_up:",
-                            help=f"Hear it: “{text}”")
+        clicked = st.button(label, key=f"{key}.button", icon=":material/volume_up:")
         if clicked:
             presses += 1
             st.session_state[f"{key}.presses"] = presses
