@@ -26,6 +26,7 @@ function build(parent) {
         <button type="button" data-act="play" class="fl-anim-play" data-fl-hotkey="animate">▶ Play · A</button>
         <button type="button" data-act="fwd" title="Step forward (Space)" aria-label="Step forward">▶︎▶︎</button>
         <button type="button" data-act="replay" title="Replay from the first step">↻ Replay</button>
+        <button type="button" data-act="hear" title="Hear this step again">Hear it</button>
         <label class="fl-anim-sound"><input type="checkbox" data-act="sound" checked> Sound</label>
         <span class="fl-anim-count" aria-live="off"></span>
       </div>
@@ -48,6 +49,11 @@ export default function ({ parentElement, data, setTriggerValue }) {
   if (s.idx >= s.steps.length) s.idx = 0;
   if (!s.shown) { show(s); s.shown = true; }
   if (s.waiting && hasAudio(s)) { s.waiting = false; start(s); }
+  if (s.pendingHear && hasAudio(s)) {
+    const loud = s.pendingHear === "loud";
+    s.pendingHear = null;
+    narrate(s, () => {}, loud);
+  }
   paint(s);
   return () => stop(s);
 }
@@ -64,6 +70,7 @@ function wire(s, setTriggerValue) {
     else if (act === "fwd") step(s, +1);
     else if (act === "back") step(s, -1);
     else if (act === "replay") { stop(s); s.idx = 0; show(s); play(s); }
+    else if (act === "hear") step(s, 0, true);
   });
   el.querySelector("[data-act=sound]").addEventListener("change", () => {
     if (s.playing) { const i = s.idx; stop(s); s.idx = i; start(s); }
@@ -113,6 +120,7 @@ function paint(s) {
 
 function stop(s) {
   s.gen += 1;
+  s.pendingHear = null;
   s.playing = false;
   s.waiting = false;
   if (s.audio) { s.audio.pause(); s.audio = null; }
@@ -150,21 +158,26 @@ function start(s) {
   });
 }
 
-function step(s, delta) {
+// Move by delta steps (0: stay) and speak that step once; loud: even with the sound off.
+function step(s, delta, loud = false) {
   const next = Math.min(s.steps.length - 1, Math.max(0, s.idx + delta));
   stop(s);
   s.idx = next;
   show(s);
-  if (soundOn(s) && !hasAudio(s)) askForAudio(s);
-  narrate(s, () => {});
+  if ((loud || soundOn(s)) && !hasAudio(s) && !s.asked) {
+    askForAudio(s);               // spoken when the audio arrives
+    s.pendingHear = loud ? "loud" : "on";
+    return;
+  }
+  narrate(s, () => {}, loud);
 }
 
 // Speak the current step, then call done() once (unless stopped meanwhile).
-function narrate(s, done) {
+function narrate(s, done, loud = false) {
   const gen = s.gen;
   const st = s.steps[s.idx];
   const finish = () => { if (gen === s.gen) { s.timer && clearTimeout(s.timer); s.timer = null; done(); } };
-  if (!soundOn(s)) { s.timer = setTimeout(finish, readingMs(st.say)); return; }
+  if (!soundOn(s) && !loud) { s.timer = setTimeout(finish, readingMs(st.say)); return; }
   if (st.src) {
     const audio = new Audio(st.src);
     audio.playbackRate = rate();
