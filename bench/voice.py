@@ -41,8 +41,9 @@ def rss_mb() -> float:
 def spoken_seconds(speech: tts.Speech) -> str:
     if speech.mime != "audio/wav":
         return ""
-    with wave.open(io.BytesIO(speech.audio)) as w:
-        return f", {w.getnframes() / w.getframerate():.1f} s of speech"
+    with wave.open(io.BytesIO(speech.audio)) as w:   # from the data's size: a piped WAV's header guesses
+        rate, frame = w.getframerate(), w.getsampwidth() * w.getnchannels()
+    return f", {(len(speech.audio) - 44) / (rate * frame):.1f} s of speech"
 
 
 def use(engines: str) -> None:
