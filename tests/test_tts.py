@@ -132,3 +132,10 @@ def test_each_step_marks_only_the_tokens_it_adds():
     assert [s["new"] for s in steps] == [2, 1, 0]
     assert steps[1]["mathml"].count('class="fl-new"') == 1 and "<mi class=\"fl-new\">e</mi>" in steps[1]["mathml"]
     assert 'display="block"' in steps[0]["mathml"]
+
+
+def test_a_matrix_keeps_its_brackets_without_a_math_font():
+    (step,) = steps_mathml((r"\det \begin{bmatrix} a & b \\ c & d \end{bmatrix} = ad - bc",))
+    assert 'class="fl-brackets"' in step["mathml"] and "<mo>[</mo>" not in step["mathml"]
+    assert ">(</mo>" in steps_mathml(("(x)",))[0]["mathml"], "a one-line bracket stays a glyph"
+    assert "<mtext" in steps_mathml((r"\frac{",))[0]["mathml"], "unknown LaTeX is shown as written"
