@@ -1,22 +1,26 @@
-"""The formula, large, with a step-by-step build-up, and how to read it aloud."""
+"""The formula, large, its narrated build-up (Animate), and how to read it aloud."""
 from __future__ import annotations
 
 import html
 
 import streamlit as st
 
+from components.voice import animate, hear_it, precompute, speed_control, voice_caption
 from core.content import Chapter
 
 
 def formula(chapter: Chapter, *, key: str) -> None:
+    precompute(chapter)                 # the chapter's lines into the voice cache, in the background
     with st.container(key=f"fl-formula-{key}"):
         st.latex(chapter.latex)
-    steps = chapter.steps
-    with st.expander(f"Build it up, step by step ({len(steps)} steps)"):
-        n = st.slider("Step", 1, len(steps), len(steps), key=f"{key}.formula.step")
-        st.latex(steps[n - 1].latex)
-        st.markdown(f'<p class="fl-say">{html.escape(steps[n - 1].say)}</p>', unsafe_allow_html=True)
+    with st.container(key=f"fl-hk-animate-{key}"):
+        animate(chapter.steps, key=f"{key}.animate")
 
 
 def pronunciation(chapter: Chapter, *, key: str) -> None:
     st.markdown(f'<p class="fl-say">{html.escape(chapter.pronunciation)}</p>', unsafe_allow_html=True)
+    with st.container(horizontal=True, vertical_alignment="center", gap="small", key=f"fl-voice-row-{key}"):
+        with st.container(key=f"fl-hk-hear-{key}", width="content"):
+            hear_it(chapter.pronunciation, key=f"{key}.pronunciation.hear", label="Hear it · H")
+        speed_control(key=f"{key}.pronunciation")
+        voice_caption(key=key)

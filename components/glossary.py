@@ -1,23 +1,43 @@
-"""Every symbol of the formula; symbols met earlier link back to their chapter."""
+"""Every symbol of the formula, each with a Hear it; symbols met earlier link back.
+
+A table on wide screens (one row of columns per symbol under a header row); on a
+phone the columns stack and each symbol reads as a compact card (style.css).
+"""
 from __future__ import annotations
+
+import html
 
 import streamlit as st
 
+from components.voice import hear_it
 from core.content import Chapter, load_chapters
 
+WIDTHS = [0.8, 1.5, 3.0, 2.4, 1.1]
+HEADERS = ["Symbol", "Name", "Meaning", "Say it", "First seen"]
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+
+def _label(text: str) -> str:
+    """A cell's heading, shown only when the columns stack (phone width)."""
+    return f'<span class="fl-gl-label">{text}</span>'
 
 
 def glossary(chapter: Chapter, *, key: str) -> None:
     by_number = {c.number: c for c in load_chapters()}
-    lines = ["| Symbol | Name | Meaning | Say it | First seen |", "|:---:|---|---|---|---|"]
-    for sym in chapter.glossary:
+    with st.container(key=f"fl-gl-head-{key}"):
+        for col, head in zip(st.columns(WIDTHS, vertical_alignment="bottom"), HEADERS):
+            col.markdown(f'<span class="fl-gl-head">{head}</span>', unsafe_allow_html=True)
+    for i, sym in enumerate(chapter.glossary):
         seen = f"Ch. {sym.first_seen}" if sym.first_seen else "new here"
-        lines.append(f"| ${_cell(sym.latex)}$ | {_cell(sym.name)} | {_cell(sym.meaning)} | "
-                     f"*{_cell(sym.spoken)}* | {seen} |")
-    st.markdown("\n".join(lines))
+        with st.container(key=f"fl-gl-row-{key}-{i}"):
+            c_sym, c_name, c_mean, c_say, c_seen = st.columns(WIDTHS, vertical_alignment="center")
+            c_sym.markdown(f"${sym.latex}$")
+            c_name.markdown(f"{_label('Name')}**{html.escape(sym.name)}**", unsafe_allow_html=True)
+            c_mean.markdown(f"{_label('Meaning')}{html.escape(sym.meaning)}", unsafe_allow_html=True)
+            with c_say, st.container(horizontal=True, vertical_alignment="center", gap="small"):
+                st.markdown(f"{_label('Say it')}<em>{html.escape(sym.spoken)}</em>", unsafe_allow_html=True,
+                            width="content")
+                hear_it(sym.spoken, key=f"{key}.glossary.hear.{i}")
+            c_seen.markdown(f"{_label('First seen')}{seen}", unsafe_allow_html=True)
     earlier = sorted({s.first_seen for s in chapter.glossary if s.first_seen})
     if earlier:
         cols = st.columns(min(len(earlier), 3))

@@ -1,0 +1,126 @@
+"""Chromium: Hear it plays the server's audio (again on a second press), Animate steps
+forward, back and narrates, and with no server voice the browser's speechSynthesis speaks.
+
+HTMLMediaElement.play and speechSynthesis.speak are wrapped (then called through) to
+record what was played.
+"""
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from playwright.sync_api import expect
+
+from core.content import chapter_by_slug
+from tests.browser.conftest import ROOT, _free_port, open_app
+
+pytestmark = pytest.mark.browser
+SLUG = "softmax"
+RECORD = """
+window.__played = []; window.__spoken = [];
+const realPlay = HTMLMediaElement.prototype.play;
+HTMLMediaElement.prototype.play = function () {
+  window.__played.push(this.currentSrc || this.src);
+  return realPlay.call(this);
+};
+if (window.speechSynthesis) {
+  const realSpeak = window.speechSynthesis.speak.bind(window.speechSynthesis);
+  window.speechSynthesis.speak = (u) => { window.__spoken.push(u.text); return realSpeak(u); };
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def browser_voice_server(tmp_path_factory):
+    """A second server whose settings turn every server voice off."""
+    port, tmp = _free_port(), tmp_path_factory.mktemp("novoice")
+    env = dict(os.environ, FORMULA_LAB_DB=str(tmp / "lab.duckdb"), FORMULA_LAB_VOICE_ENGINES="none")
+    with open(tmp / "streamlit.log", "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true",
+             "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        url, deadline = f"http://127.0.0.1:{port}", time.time() + 90
+        while True:
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                    break
+            except OSError:
+                if time.time() > deadline:
+                    proc.kill()
+                    pytest.fail("the second streamlit did not start within 90 s")
+                time.sleep(0.5)
+        yield url
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def caption(page):
+    return page.locator(f".st-key-{SLUG}-animate-figure .fl-anim-caption")
+
+
+def wait_count(page, name, n):
+    page.wait_for_function(f"() => window.{name}.length >= {n}", timeout=90_000)
+    return page.evaluate(f"window.{name}")
+
+
+def test_hear_it_and_animate_with_the_server_voice(server, page):
+    chapter = chapter_by_slug(SLUG)
+    page.add_init_script(RECORD)
+    open_app(page, f"{server}/{chapter.url_path}")
+    page.wait_for_selector(".fl-anim-stage math")
+    expect(page.get_by_text("voice: Piper · en_US-joe-medium")).to_be_visible()
+
+    hear = page.locator(f".st-key-fl-hk-hear-{SLUG} button")
+    expect(hear).to_contain_text("Hear it · H")
+    hear.click()
+    played = wait_count(page, "__played", 1)
+    assert "/media/" in played[0] and played[0].endswith(".wav")
+    hear.click()                                         # the same line again: it plays again
+    assert wait_count(page, "__played", 2)[1] == played[0]
+    page.locator(f".st-key-fl-hear-{SLUG}-glossary-hear-0 button").click()
+    assert wait_count(page, "__played", 3)[2] != played[0]
+
+    # Animate: Play fetches the steps' audio once, narrates step 1, then moves on by itself.
+    figure = page.locator(f".st-key-{SLUG}-animate-figure .fl-anim")
+    expect(caption(page)).to_have_text(chapter.steps[0].say)
+    play = figure.locator("[data-fl-hotkey]")
+    expect(play).to_have_text("▶ Play · A")
+    play.click()
+    expect(caption(page)).to_have_text(chapter.steps[1].say, timeout=120_000)
+    step_audio = page.evaluate("window.__played.slice(3)")
+    assert len(step_audio) >= 2 and len(set(step_audio)) == len(step_audio)
+    expect(figure.locator(".fl-anim-stage .fl-new").first).to_be_visible()
+    play.click()                                         # pause
+    expect(play).to_have_text("▶ Play · A")
+
+    # The keyboard, with the figure focused: Shift+Space back, Space forward (narrated).
+    figure.focus()
+    page.keyboard.press("Shift+Space")
+    expect(caption(page)).to_have_text(chapter.steps[0].say)
+    before = len(page.evaluate("window.__played"))
+    page.keyboard.press("Space")
+    page.keyboard.press("Space")
+    expect(caption(page)).to_have_text(chapter.steps[2].say)
+    expect(figure.locator(".fl-anim-count")).to_have_text(f"Step 3 of {len(chapter.steps)}")
+    assert len(wait_count(page, "__played", before + 2)) >= before + 2
+
+    # Sound off: the caption still moves on, on a timer.
+    figure.locator("[data-act=sound]").uncheck()
+    figure.locator("[data-act=replay]").click()
+    expect(caption(page)).to_have_text(chapter.steps[1].say, timeout=30_000)
+
+
+def test_without_a_server_voice_the_browser_speaks(browser_voice_server, page):
+    chapter = chapter_by_slug(SLUG)
+    page.add_init_script(RECORD)
+    open_app(page, f"{browser_voice_server}/{chapter.url_path}")
+    page.wait_for_selector(".fl-anim-stage math")
+    expect(page.get_by_text("voice: your browser's own (the server has none)")).to_be_visible()
+    page.locator(f".st-key-fl-hk-hear-{SLUG} button").click()
+    assert wait_count(page, "__spoken", 1)[0] == chapter.pronunciation
+    page.locator(f".st-key-{SLUG}-animate-figure [data-fl-hotkey]").click()
+    assert wait_count(page, "__spoken", 2)[1] == chapter.steps[0].say
+    assert page.evaluate("window.__played") == []
