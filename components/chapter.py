@@ -4,7 +4,9 @@ from __future__ import annotations
 import html
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
+from components.figures import figure
 from components.formula import formula, pronunciation
 from components.glossary import glossary
 from components.notes import notes
@@ -22,6 +24,15 @@ def _kicker(text: str) -> None:
 def _section(title: str, kicker: str) -> None:
     _kicker(kicker)
     st.subheader(title, anchor=False)
+
+
+def _video(video) -> None:
+    """The chapter's video, embedded; the link stays under it (offline the embed cannot load)."""
+    try:
+        st.video(video.url)
+    except StreamlitAPIException:  # an address the player cannot take: the link below still works
+        pass
+    st.markdown(f"▶ Watch: [{video.title}]({video.url})")
 
 
 def render_chapter(slug: str) -> None:
@@ -46,12 +57,15 @@ def render_chapter(slug: str) -> None:
     _section("Symbol glossary", "4 · name it")
     glossary(chapter, key=slug)
 
+    _section("Interactive", "5 · touch it")
+    figure(chapter, {}, key=slug)
+    if chapter.video:
+        _video(chapter.video)
+
     _section("In code", "5 · run it")
     st.code(chapter.code.source, language=chapter.code.language)
     st.caption("Output")
     st.code(chapter.code.expected_output, language="text")
-    if chapter.video:
-        st.markdown(f"▶ Watch: [{chapter.video.title}]({chapter.video.url})")
 
     _section("Practice", "6 · solve it")
     solved = store.solved(user).get(slug, set())

@@ -1,0 +1,35 @@
+"""Chapter 6 — a 2×2 matrix moves the whole grid, and with it the vector x to A·x."""
+import plotly.graph_objects as go
+import streamlit as st
+
+from components.figures import _controls as c
+from components.figures._plot import (BLUE, GREEN, GREY, ORANGE, PURPLE, arrow, beside, fmt,
+                                      grid_lines, plane, readout, show, vec)
+from core.figmath import matvec
+
+
+def render(values: dict, *, key: str) -> None:
+    col_A, col_x = st.columns([2, 1])
+    with col_A:
+        A = c.matrix(f"{key}.A", "A", values.get("A"), [[1.0, 1.0], [-0.5, 1.0]])
+    x = c.vector(f"{key}.x", "x", values.get("x"), [2.0, 1.0], container=col_x)
+    Ax = matvec(A, x)
+
+    fig = go.Figure()
+    gx, gy = grid_lines()
+    fig.add_trace(go.Scatter(x=gx, y=gy, mode="lines", name="grid before", hoverinfo="skip",
+                             line=dict(color=GREY, width=1, dash="dot")))
+    tx, ty = grid_lines(A)
+    fig.add_trace(go.Scatter(x=tx, y=ty, mode="lines", name="grid after A", hoverinfo="skip",
+                             line=dict(color="rgba(124,58,237,0.45)", width=1)))
+    arrow(fig, (0, 0), (A[0][0], A[1][0]), color=PURPLE, name="A·e₁ (column 1)", width=2)
+    arrow(fig, (0, 0), (A[0][1], A[1][1]), color=GREEN, name="A·e₂ (column 2)", width=2)
+    arrow(fig, (0, 0), x, color=BLUE, name="x", dash="dot")
+    arrow(fig, (0, 0), Ax, color=ORANGE, name="A·x")
+    plane(fig, [x, Ax, (A[0][0], A[1][0]), (A[0][1], A[1][1])], height=400)
+    left, right = beside()
+    with left:
+        show(fig, key=f"{key}.chart")
+    readout([("row 1 · x", f"{fmt(A[0][0])}·{fmt(x[0])} + {fmt(A[0][1])}·{fmt(x[1])} = {fmt(Ax[0])}"),
+             ("row 2 · x", f"{fmt(A[1][0])}·{fmt(x[0])} + {fmt(A[1][1])}·{fmt(x[1])} = {fmt(Ax[1])}"),
+             ("A·x", f"**{vec(Ax)}**")], container=right)
