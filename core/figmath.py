@@ -61,12 +61,11 @@ def eigen2(A) -> list[tuple[float, list[float]]]:
         return [(a, [1.0, 0.0]), (a, [0.0, 1.0])]  # A = λI: every direction is an eigen-direction
     pairs = []
     for lam in sorted({(tr + root) / 2, (tr - root) / 2}, reverse=True):
-        # (A − λI)v = 0: v is perpendicular to a row of A − λI that is not all zero.
-        if abs(a - lam) > 1e-12 or abs(b) > 1e-12:
-            v = [b, lam - a]
-        else:
-            v = [lam - d, c]
-        n = norm(v)
+        # (A − λI)v = 0: v is perpendicular to the larger row of A − λI.
+        r1, r2 = [a - lam, b], [c, d - lam]
+        row = r1 if norm(r1) >= norm(r2) else r2
+        v = [-row[1], row[0]] if norm(row) > 0 else [1.0, 0.0]
+        n = norm(v) * (-1 if v[0] < 0 or (v[0] == 0 and v[1] < 0) else 1)  # point rightwards
         pairs.append((lam, [v[0] / n, v[1] / n]))
     return pairs
 

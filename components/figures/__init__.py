@@ -7,9 +7,15 @@ value is absent. Shared drawing pieces live in `_plot`, shared controls in `_con
 """
 from __future__ import annotations
 
+from pathlib import Path
+
+import streamlit as st
+
 from components.figures import (attention, chain_rule, cosine, cross_entropy, determinant,
                                 dot_product, eigen, gradient_descent, matmul, matvec, mse, relu,
                                 sigmoid, softmax, unit_vector, vector_add, vector_norm)
+
+_CSS = (Path(__file__).parent / "figures.css").read_text(encoding="utf-8")
 
 FIGURES = {
     "vector_add": vector_add.render, "vector_norm": vector_norm.render,
@@ -24,4 +30,6 @@ FIGURES = {
 
 def figure(chapter, values: dict, *, key: str) -> None:
     """Draw ``chapter``'s interactive figure, driven by the plugged-in ``values``."""
-    FIGURES[chapter.interactive](values or {}, key=f"{key}.figure")
+    st.html(f"<style>{_CSS}</style>")
+    with st.container(key=f"fl-figure-{chapter.slug}"):
+        FIGURES[chapter.interactive](values or {}, key=f"{key}.figure")

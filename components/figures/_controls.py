@@ -10,6 +10,11 @@ from __future__ import annotations
 import streamlit as st
 
 
+def row(spec, *, container=st):
+    """Columns for a row of controls: they stay side by side on a phone (no stacking)."""
+    return container.columns(spec, gap="small", wrap=False)
+
+
 def _seed(wkey: str, incoming, default) -> None:
     ss = st.session_state
     seen = f"{wkey}.seen"
@@ -75,7 +80,7 @@ def vector(wkey: str, label: str, incoming, default: list[float], *, step: float
                    f"{len(incoming) if isinstance(incoming, list) else '?'} entries is not drawn here.")
         incoming = None
     names = names or [f"{label}{_sub(i + 1)}" for i in range(n)]
-    cols = container.columns(n)
+    cols = row(n, container=container)
     return [number(f"{wkey}.{i}", names[i], None if incoming is None else incoming[i], default[i],
                    step=step, container=cols[i]) for i in range(n)]
 
@@ -91,7 +96,7 @@ def matrix(wkey: str, label: str, incoming, default: list[list[float]], *, step:
     st.markdown(f"**{label}**")
     out = []
     for i in range(r):
-        cols = st.columns(c)
+        cols = row(c)
         out.append([number(f"{wkey}.{i}{j}", f"{label}{_sub(i + 1)}{_sub(j + 1)}",
                            None if incoming is None else incoming[i][j], default[i][j], step=step,
                            container=cols[j]) for j in range(c)])

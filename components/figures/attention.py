@@ -21,6 +21,11 @@ def _shapes_ok(Q, K, V) -> bool:
     return rect(Q) and rect(K) and rect(V) and len(Q[0]) == len(K[0]) and len(K) == len(V) and len(K) <= 8
 
 
+# Light colour ramps, so the numbers written on the cells stay readable.
+BLUES, ORANGES, GREENS = [[0, "#f8fafc"], [1, "#93c5fd"]], [[0, "#fff7ed"], [1, "#fdba74"]], [[0, "#f0fdf4"], [1, "#86efac"]]
+PURPLES, REDS = [[0, "#faf5ff"], [1, "#c4b5fd"]], [[0, "#fef2f2"], [1, "#fca5a5"]]
+
+
 def _heat(fig, M, row, col, colorscale, zmin=None, zmax=None, rows=None, cols=None):
     fig.add_trace(go.Heatmap(z=M, text=[[fmt(v, 2) for v in r] for r in M], texttemplate="%{text}",
                              colorscale=colorscale, showscale=False, zmin=zmin, zmax=zmax,
@@ -37,7 +42,7 @@ def render(values: dict, *, key: str) -> None:
         Q, K, V = Q0, K0, V0
     keys = TOKENS if len(K) == 3 else [f"t{i + 1}" for i in range(len(K))]
     queries = TOKENS if len(Q) == 3 else [f"q{i + 1}" for i in range(len(Q))]
-    c1, c2, c3 = st.columns(3)
+    c1, c2, c3 = c.row(3)
     scaled = c.toggle(f"{key}.scaled", f"divide by √d_k = {fmt(math.sqrt(len(K[0])))}", True, container=c1)
     gain = c.slider(f"{key}.gain", "scale Q by", None, 1.0, 0.0, 4.0, 0.25, container=c2)
     who = c.choice(f"{key}.query", "query token", queries, queries[0], container=c3)
@@ -50,16 +55,17 @@ def render(values: dict, *, key: str) -> None:
                         subplot_titles=("Q (queries)", "K (keys)", "V (values)",
                                         "scores QKᵀ" + (" / √d_k" if scaled else ""),
                                         "weights (softmax)", "output"))
-    _heat(fig, Qs, 1, 1, "Blues", rows=queries, cols=dims(len(Q[0]), "d"))
-    _heat(fig, K, 1, 2, "Oranges", rows=keys, cols=dims(len(K[0]), "d"))
-    _heat(fig, V, 1, 3, "Greens", rows=keys, cols=dims(len(V[0]), "v"))
-    _heat(fig, r["scores"], 2, 1, "Purples", rows=queries, cols=keys)
-    _heat(fig, r["weights"], 2, 2, "Reds", 0, 1, rows=queries, cols=keys)
-    _heat(fig, r["out"], 2, 3, "Greens", rows=queries, cols=dims(len(V[0]), "v"))
+    _heat(fig, Qs, 1, 1, BLUES, rows=queries, cols=dims(len(Q[0]), "d"))
+    _heat(fig, K, 1, 2, ORANGES, rows=keys, cols=dims(len(K[0]), "d"))
+    _heat(fig, V, 1, 3, GREENS, rows=keys, cols=dims(len(V[0]), "v"))
+    _heat(fig, r["scores"], 2, 1, PURPLES, rows=queries, cols=keys)
+    _heat(fig, r["weights"], 2, 2, REDS, 0, 1, rows=queries, cols=keys)
+    _heat(fig, r["out"], 2, 3, GREENS, rows=queries, cols=dims(len(V[0]), "v"))
     fig.update_yaxes(autorange="reversed", tickfont=dict(size=10))
     fig.update_xaxes(tickfont=dict(size=10), side="bottom")
     fig.update_annotations(font_size=12)
-    layout(fig, height=460)
+    layout(fig, height=480)
+    fig.update_layout(margin=dict(t=28))
     left, right = beside()
     with left:
         show(fig, key=f"{key}.chart")

@@ -17,7 +17,7 @@ _YS = [x * x / 4 for x in _XS]
 
 
 def render(values: dict, *, key: str) -> None:
-    cols = st.columns(4)
+    cols = c.row(4)
     x, w, b, y = (c.number(f"{key}.{n}", n, values.get(n) if isinstance(values.get(n), (int, float)) else None,
                            d, step=0.1, container=col)
                   for n, d, col in zip("xwby", (2.0, 0.0, 0.0, 1.0), cols))

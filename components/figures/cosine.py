@@ -10,8 +10,8 @@ from components.figures._plot import GREY, ORANGE, arrow, beside, fmt, plane, re
 from core.figmath import rank_by_cosine
 
 # Made-up 2-D "embeddings": royalty leans one way, fruit another, vehicles a third.
-WORDS = {"king": [4.0, 3.0], "queen": [3.2, 3.9], "prince": [2.6, 1.8], "apple": [-2.0, 3.5],
-         "banana": [-2.8, 2.6], "car": [-2.5, -2.8], "truck": [-3.6, -2.9]}
+WORDS = {"king": [4.6, 1.0], "queen": [0.9, 4.6], "prince": [2.0, 1.9], "apple": [-2.4, 3.4],
+         "banana": [-3.8, 1.4], "car": [-1.8, -3.6], "truck": [-4.2, -1.4]}
 
 
 def _colour(cos: float) -> str:
@@ -32,7 +32,7 @@ def render(values: dict, *, key: str) -> None:
         words = {**WORDS, "b": [ss.get(f"{key}.b.{j}.keep", d) for j, d in enumerate([4.0, 3.0])]}
         for j, x in enumerate(words[names[i]]):
             st.session_state[f"{key}.a.{j}"] = x
-    col_a, col_b = st.columns(2)
+    col_a, col_b = c.row(2)
     a = c.vector(f"{key}.a", "a", values.get("a"), [3.0, 4.0], container=col_a)
     b = c.vector(f"{key}.b", "b", values.get("b"), [4.0, 3.0], container=col_b)
     words = {**WORDS, "b": b}

@@ -33,7 +33,7 @@ def render(values: dict, *, key: str) -> None:
     if true_in is not None and st.session_state.get(f"{cls_key}.seen") != true_in:
         st.session_state[cls_key] = true_in
     st.session_state[f"{cls_key}.seen"] = true_in
-    ct, cp = st.columns(2)
+    ct, cp = c.row(2)
     true = c.choice(cls_key, "True class", names, names[1 if k == 3 else 0], container=ct)
     t = names.index(true)
     p_true = c.slider(f"{key}.p", f"probability given to {true}", round(base[t], 2) if p_in else None,

@@ -15,7 +15,7 @@ def render(values: dict, *, key: str) -> None:
     pairs = eigen2(A)
     angle_key = f"{key}.angle"
     if pairs:
-        cols = st.columns(len(pairs))
+        cols = c.row(len(pairs))
         for n, ((lam, v), col) in enumerate(zip(pairs, cols)):
             deg = round(math.degrees(math.atan2(v[1], v[0]))) % 360
             col.button(f"u on eigen-direction {n + 1} (λ = {fmt(lam)})", key=f"{key}.snap{n}",

@@ -37,7 +37,7 @@ def render(values: dict, *, key: str) -> None:
     theta_in = values.get("theta")
     theta_in = theta_in[0] if isinstance(theta_in, list) and len(theta_in) == 1 else theta_in
     eta_in = values.get("eta") if isinstance(values.get("eta"), (int, float)) else None
-    c1, c2, c3 = st.columns(3)
+    c1, c2, c3 = c.row(3)
     theta0 = c.slider(f"{key}.theta0", "start θ₀", theta_in if isinstance(theta_in, (int, float)) else None,
                       3.0, -R, R, 0.1, container=c1)
     eta = c.slider(f"{key}.eta", "learning rate η", eta_in, 0.18, 0.01, 1.2, 0.01, container=c2)
@@ -65,7 +65,7 @@ def render(values: dict, *, key: str) -> None:
     ])
     fig.frames = [go.Frame(name=str(s), traces=[3], data=[go.Scatter(
         x=[max(-R, min(R, path[s]))], y=[min(loss(path[s]), loss(R))])]) for s in range(len(path))]
-    fig.update_layout(updatemenus=[dict(type="buttons", x=0, y=1.02, xanchor="left", yanchor="bottom",
+    fig.update_layout(updatemenus=[dict(type="buttons", x=1, y=1.02, xanchor="right", yanchor="bottom",
                                         showactive=False, buttons=[dict(
         label="▶ roll", method="animate",
         args=[None, dict(frame=dict(duration=180, redraw=False), fromcurrent=False,

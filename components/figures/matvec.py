@@ -9,7 +9,7 @@ from core.figmath import matvec
 
 
 def render(values: dict, *, key: str) -> None:
-    col_A, col_x = st.columns([2, 1])
+    col_A, col_x = c.row([2, 1])
     with col_A:
         A = c.matrix(f"{key}.A", "A", values.get("A"), [[1.0, 1.0], [-0.5, 1.0]])
     x = c.vector(f"{key}.x", "x", values.get("x"), [2.0, 1.0], container=col_x)

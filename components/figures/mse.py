@@ -26,7 +26,7 @@ def render(values: dict, *, key: str) -> None:
     st.session_state[f"{source}.seen"] = y_hat_in
     options = [LINE, MINE] if y_hat_in is not None else [LINE]
     pick = c.choice(source, "Predictions from", options, LINE, container=st) if len(options) > 1 else LINE
-    cm, cc = st.columns(2)
+    cm, cc = c.row(2)
     m = c.slider(f"{key}.m", "slope m", None, 0.8, -3.0, 3.0, 0.05, container=cm,
                  disabled=pick == MINE)
     b = c.slider(f"{key}.c", "intercept c", None, 0.5, -5.0, 5.0, 0.1, container=cc,

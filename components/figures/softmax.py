@@ -20,7 +20,7 @@ def render(values: dict, *, key: str) -> None:
         st.session_state[count] = len(z_in)
     n = st.session_state.setdefault(count, len(DEFAULT))
     default = (DEFAULT + [0.0] * 8)[:n]
-    cols = st.columns(min(n, 4))
+    cols = c.row(min(n, 4))
     z = [c.slider(f"{key}.z{n}.{i}", f"z{_s(i + 1)}", None if z_in is None else z_in[i], default[i],
                   LO, HI, 0.1, container=cols[i % len(cols)]) for i in range(n)]
     tau = c.slider(f"{key}.tau", "Temperature τ", None, 1.0, 0.1, 5.0, 0.05)
