@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.figures._plot import sub
+
 
 def row(spec, *, container=st):
     """Columns for a row of controls: they stay side by side on a phone (no stacking)."""
@@ -79,7 +81,7 @@ def vector(wkey: str, label: str, incoming, default: list[float], *, step: float
         container.caption(f"The figure draws {n}-entry vectors, so your {label} with "
                    f"{len(incoming) if isinstance(incoming, list) else '?'} entries is not drawn here.")
         incoming = None
-    names = names or [f"{label}{_sub(i + 1)}" for i in range(n)]
+    names = names or [f"{label}{sub(i + 1)}" for i in range(n)]
     cols = row(n, container=container)
     return [number(f"{wkey}.{i}", names[i], None if incoming is None else incoming[i], default[i],
                    step=step, container=cols[i]) for i in range(n)]
@@ -97,7 +99,7 @@ def matrix(wkey: str, label: str, incoming, default: list[list[float]], *, step:
     out = []
     for i in range(r):
         cols = row(c)
-        out.append([number(f"{wkey}.{i}{j}", f"{label}{_sub(i + 1)}{_sub(j + 1)}",
+        out.append([number(f"{wkey}.{i}{j}", f"{label}{sub(i + 1)}{sub(j + 1)}",
                            None if incoming is None else incoming[i][j], default[i][j], step=step,
                            container=cols[j]) for j in range(c)])
     return out
@@ -113,7 +115,3 @@ def picked(event, curve: int | None = None) -> dict | None:
         if curve is None or p.get("curve_number") == curve:
             return p
     return None
-
-
-def _sub(i: int) -> str:
-    return "".join("₀₁₂₃₄₅₆₇₈₉"[int(d)] for d in str(i))

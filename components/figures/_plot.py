@@ -71,6 +71,11 @@ def fmt(x: float, digits: int = 3) -> str:
     return s.replace("-", "−")
 
 
+def sub(i: int) -> str:
+    """An index as subscript digits: 12 → ₁₂."""
+    return "".join("₀₁₂₃₄₅₆₇₈₉"[int(d)] for d in str(i))
+
+
 def vec(v, digits: int = 3) -> str:
     return "[" + ", ".join(fmt(x, digits) for x in v) + "]"
 

@@ -11,8 +11,9 @@ from core.figmath import angle_deg, dot, norm, projection
 
 
 def render(values: dict, *, key: str) -> None:
-    a = c.vector(f"{key}.a", "a", values.get("a"), [3.0, 1.0])
-    b = c.vector(f"{key}.b", "b", values.get("b"), [1.0, 2.0])
+    col_a, col_b = c.row(2)
+    a = c.vector(f"{key}.a", "a", values.get("a"), [3.0, 1.0], container=col_a)
+    b = c.vector(f"{key}.b", "b", values.get("b"), [1.0, 2.0], container=col_b)
     ab = dot(a, b)
     theta = angle_deg(a, b)
     proj = projection(a, b)

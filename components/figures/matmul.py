@@ -4,8 +4,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.figures import _controls as c
-from components.figures._plot import (BLUE, GREEN, GREY, ORANGE, beside, fmt, layout, plane,
-                                      readout, show)
+from components.figures._plot import (GREEN, GREY, ORANGE, beside, fmt, layout, plane,
+                                      readout, show, sub)
 from core.figmath import matmul
 
 A0 = [[1.0, 2.0, 0.0], [0.0, 1.0, 3.0]]        # the chapter's example: 2×3 times 3×2
@@ -42,7 +42,7 @@ def _usable(values):
 def render(values: dict, *, key: str) -> None:
     A, B, mine = _usable(values)
     C = matmul(A, B)
-    cells = [f"C{_s(i + 1)}{_s(j + 1)}" for i in range(len(C)) for j in range(len(C[0]))]
+    cells = [f"C{sub(i + 1)}{sub(j + 1)}" for i in range(len(C)) for j in range(len(C[0]))]
     chart, pick = f"{key}.chart", f"{key}.cell"
     point = c.picked(st.session_state.get(chart), curve=2)
     if point and point.get("point_index") is not None and point != st.session_state.get(f"{key}.used"):
@@ -104,6 +104,3 @@ def render(values: dict, *, key: str) -> None:
 def _m(M) -> str:
     return "[" + ", ".join("[" + ", ".join(fmt(x) for x in row) + "]" for row in M) + "]"
 
-
-def _s(i: int) -> str:
-    return "".join("₀₁₂₃₄₅₆₇₈₉"[int(d)] for d in str(i))

@@ -1,6 +1,5 @@
 """Chapter 6 — a 2×2 matrix moves the whole grid, and with it the vector x to A·x."""
 import plotly.graph_objects as go
-import streamlit as st
 
 from components.figures import _controls as c
 from components.figures._plot import (BLUE, GREEN, GREY, ORANGE, PURPLE, arrow, beside, fmt,

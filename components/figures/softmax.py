@@ -3,7 +3,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.figures import _controls as c
-from components.figures._plot import BLUE, ORANGE, beside, fmt, layout, readout, show, vec
+from components.figures._plot import BLUE, ORANGE, beside, fmt, layout, readout, show, sub, vec
 from core.figmath import entropy_bits, softmax
 
 DEFAULT = [2.1, 0.5, -1.0, -0.5]  # the lesson's logits
@@ -21,13 +21,13 @@ def render(values: dict, *, key: str) -> None:
     n = st.session_state.setdefault(count, len(DEFAULT))
     default = (DEFAULT + [0.0] * 8)[:n]
     cols = c.row(min(n, 4))
-    z = [c.slider(f"{key}.z{n}.{i}", f"z{_s(i + 1)}", None if z_in is None else z_in[i], default[i],
+    z = [c.slider(f"{key}.z{n}.{i}", f"z{sub(i + 1)}", None if z_in is None else z_in[i], default[i],
                   LO, HI, 0.1, container=cols[i % len(cols)]) for i in range(n)]
     tau = c.slider(f"{key}.tau", "Temperature τ", None, 1.0, 0.1, 5.0, 0.05)
     p = softmax(z, tau)
     top = max(range(n), key=lambda i: p[i])
 
-    labels = [f"z{_s(i + 1)}" for i in range(n)]
+    labels = [f"z{sub(i + 1)}" for i in range(n)]
     fig = go.Figure(go.Bar(x=labels, y=p, text=[fmt(q) for q in p], textposition="outside",
                            marker_color=[ORANGE if i == top else BLUE for i in range(n)],
                            hovertemplate="%{x}: p = %{y:.3f}<extra></extra>", name="p"))
@@ -40,6 +40,3 @@ def render(values: dict, *, key: str) -> None:
              ("argmax", f"**{labels[top]}** (p = {fmt(p[top])})"),
              ("entropy (bits)", fmt(entropy_bits(p)))], container=right)
 
-
-def _s(i: int) -> str:
-    return "".join("₀₁₂₃₄₅₆₇₈₉"[int(d)] for d in str(i))

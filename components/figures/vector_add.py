@@ -1,6 +1,5 @@
 """Chapter 1 — k·v + w drawn tip to tail: scale v by k, then walk along w from its tip."""
 import plotly.graph_objects as go
-import streamlit as st
 
 from components.figures import _controls as c
 from components.figures._plot import BLUE, GREEN, ORANGE, arrow, beside, fmt, plane, readout, show, vec
