@@ -58,7 +58,8 @@ def show(fig: go.Figure, *, key: str, select: bool = False):
 
 def readout(rows: list[tuple[str, str]], *, container=st) -> None:
     """The formula's numbers, live: one row per quantity (label, value), as a small table."""
-    body = "\n".join(f"| {label} | {value} |" for label, value in rows)
+    cell = lambda text: str(text).replace("|", "\\|")  # a bar would split the table's cell
+    body = "\n".join(f"| {cell(label)} | {cell(value)} |" for label, value in rows)
     container.markdown(f"| quantity | value |\n|:--|--:|\n{body}")
 
 

@@ -6,8 +6,8 @@ from components.figures._plot import BLUE, GREEN, ORANGE, arrow, beside, fmt, pl
 
 
 def render(values: dict, *, key: str) -> None:
-    col_k, col_v, col_w = c.row([1, 2, 2])
-    k = c.number(f"{key}.k", "k", values.get("k"), 2.0, container=col_k)
+    k = c.slider(f"{key}.k", "k", values.get("k"), 2.0, -3.0, 3.0, 0.1)
+    col_v, col_w = c.row(2)
     v = c.vector(f"{key}.v", "v", values.get("v"), [2.0, 1.0], container=col_v)
     w = c.vector(f"{key}.w", "w", values.get("w"), [1.0, 2.0], container=col_w)
     kv = [k * x for x in v]

@@ -32,7 +32,7 @@ def _select(at, key, curve, index, **extra):
 
 # slug → (what the learner does, what the readout must then say, a check on the figure JSON)
 CASES = {
-    "vectors": (lambda at, k: at.number_input(key=f"{k}.k").set_value(3.0).run(), "**[7, 5]**",
+    "vectors": (lambda at, k: at.slider(key=f"{k}.k").set_value(3.0).run(), "**[7, 5]**",
                 lambda f: _trace(f[0], "k·v + w")["x"][1] == 7),
     "vector_norm": (lambda at, k: (at.number_input(key=f"{k}.v.0").set_value(5.0).run(),
                                    at.number_input(key=f"{k}.v.1").set_value(12.0).run()), "**13**",
@@ -51,7 +51,7 @@ CASES = {
                               lambda f: f[0]["data"][2]["marker"]["color"][3].startswith("rgba(22,163,74")
                               and f[0]["data"][2]["marker"]["color"][0].startswith("rgba(148")),
     "determinant": (lambda at, k: at.number_input(key=f"{k}.A.11").set_value(-0.5).run(),
-                    "collapsed (singular)", lambda f: "collapses" in f[0]["layout"]["title"]["text"]),
+                    "| area factor \\|det A\\| | 0 |", lambda f: "collapses" in f[0]["layout"]["title"]["text"]),
     "eigenvalues": (lambda at, k: at.button(key=f"{k}.snap0").click().run(), "A·u = λ·u with λ | **3**",
                     lambda f: f[0]["layout"]["title"]["text"] == "A·u stays on u's line"),
     "sigmoid": (lambda at, k: at.slider(key=f"{k}.x").set_value(0.0).run(), "**0.5**",
@@ -111,18 +111,18 @@ def test_controls_follow_plugged_in_values_and_keep_the_learners_own():
     at.session_state["values"] = {"k": -1.0, "v": [1.0, 1.0]}  # w did not parse: absent
     at.run()
     assert not at.exception, at.exception
-    assert at.number_input(key="p.figure.k").value == -1
+    assert at.slider(key="p.figure.k").value == -1
     assert at.number_input(key="p.figure.w.0").value == 1  # the figure's own default
     assert "**[0, 1]**" in _readout(at)  # −1·[1, 1] + [1, 2]
 
-    at.number_input(key="p.figure.k").set_value(2.0).run()  # the learner moves the figure
+    at.slider(key="p.figure.k").set_value(2.0).run()  # the learner moves the figure
     at.run()  # an unrelated rerun with the same values keeps the learner's move
-    assert at.number_input(key="p.figure.k").value == 2
+    assert at.slider(key="p.figure.k").value == 2
     assert "**[3, 4]**" in _readout(at)
 
     at.session_state["values"] = {"k": 0.5, "v": [1.0, 1.0], "w": [0.0, 0.0]}  # a new value plugged in
     at.run()
-    assert at.number_input(key="p.figure.k").value == 0.5
+    assert at.slider(key="p.figure.k").value == 0.5
     assert at.number_input(key="p.figure.w.0").value == 0
     assert "**[0.5, 0.5]**" in _readout(at)
 
