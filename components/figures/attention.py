@@ -1,6 +1,7 @@
 """Chapter 17 — Q, K, V for three tokens, the score matrix QKᵀ (÷ √d_k or not), the softmax
 weights and the output, as heatmaps."""
 import math
+from functools import lru_cache
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -33,6 +34,34 @@ def _heat(fig, M, row, col, colorscale, zmin=None, zmax=None, rows=None, cols=No
                              xgap=2, ygap=2), row=row, col=col)
 
 
+def _t(M):
+    """Nested lists as nested tuples (hashable, for the figure cache)."""
+    return tuple(_t(x) for x in M) if isinstance(M, (list, tuple)) else M
+
+
+@lru_cache(maxsize=64)
+def _figure(Qs, K, V, results, scaled, queries, keys) -> go.Figure:
+    """The six heatmaps; cached, since six subplots are the most expensive figure to build."""
+    r = dict(zip(("scores", "weights", "out"), results))
+    dims = lambda n, p: [f"{p}{i + 1}" for i in range(n)]
+    fig = make_subplots(rows=2, cols=3, vertical_spacing=0.16, horizontal_spacing=0.07,
+                        subplot_titles=("Q (queries)", "K (keys)", "V (values)",
+                                        "scores QKᵀ" + (" / √d_k" if scaled else ""),
+                                        "weights (softmax)", "output"))
+    _heat(fig, Qs, 1, 1, BLUES, rows=queries, cols=dims(len(Qs[0]), "d"))
+    _heat(fig, K, 1, 2, ORANGES, rows=keys, cols=dims(len(K[0]), "d"))
+    _heat(fig, V, 1, 3, GREENS, rows=keys, cols=dims(len(V[0]), "v"))
+    _heat(fig, r["scores"], 2, 1, PURPLES, rows=queries, cols=keys)
+    _heat(fig, r["weights"], 2, 2, REDS, 0, 1, rows=queries, cols=keys)
+    _heat(fig, r["out"], 2, 3, GREENS, rows=queries, cols=dims(len(V[0]), "v"))
+    fig.update_yaxes(autorange="reversed", tickfont=dict(size=10))
+    fig.update_xaxes(tickfont=dict(size=10), side="bottom")
+    fig.update_annotations(font_size=12)
+    layout(fig, height=480)
+    fig.update_layout(margin=dict(t=28))
+    return fig
+
+
 def render(values: dict, *, key: str) -> None:
     Q, K, V = (values.get(n) for n in "QKV")
     if not _shapes_ok(Q, K, V):
@@ -50,22 +79,8 @@ def render(values: dict, *, key: str) -> None:
     r = attention(Qs, K, V, scaled)
     qi = queries.index(who)
 
-    dims = lambda n, p: [f"{p}{i + 1}" for i in range(n)]
-    fig = make_subplots(rows=2, cols=3, vertical_spacing=0.16, horizontal_spacing=0.07,
-                        subplot_titles=("Q (queries)", "K (keys)", "V (values)",
-                                        "scores QKᵀ" + (" / √d_k" if scaled else ""),
-                                        "weights (softmax)", "output"))
-    _heat(fig, Qs, 1, 1, BLUES, rows=queries, cols=dims(len(Q[0]), "d"))
-    _heat(fig, K, 1, 2, ORANGES, rows=keys, cols=dims(len(K[0]), "d"))
-    _heat(fig, V, 1, 3, GREENS, rows=keys, cols=dims(len(V[0]), "v"))
-    _heat(fig, r["scores"], 2, 1, PURPLES, rows=queries, cols=keys)
-    _heat(fig, r["weights"], 2, 2, REDS, 0, 1, rows=queries, cols=keys)
-    _heat(fig, r["out"], 2, 3, GREENS, rows=queries, cols=dims(len(V[0]), "v"))
-    fig.update_yaxes(autorange="reversed", tickfont=dict(size=10))
-    fig.update_xaxes(tickfont=dict(size=10), side="bottom")
-    fig.update_annotations(font_size=12)
-    layout(fig, height=480)
-    fig.update_layout(margin=dict(t=28))
+    fig = _figure(_t(Qs), _t(K), _t(V), _t([r["scores"], r["weights"], r["out"]]), scaled,
+                  tuple(queries), tuple(keys))
     left, right = beside()
     with left:
         show(fig, key=f"{key}.chart")
