@@ -73,28 +73,37 @@ def fits(value, shape: tuple[int, ...]) -> bool:
     return all(fits(v, shape[1:]) for v in value)
 
 
-def vector(wkey: str, label: str, incoming, default: list[float], *, step: float = 0.5,
-           names: list[str] | None = None, container=st) -> list[float]:
-    """One number input per entry, side by side; a plugged-in vector of another length is left out."""
-    n = len(default)
-    if incoming is not None and not fits(incoming, (n,)):
-        container.caption(f"The figure draws {n}-entry vectors, so your {label} with "
-                   f"{len(incoming) if isinstance(incoming, list) else '?'} entries is not drawn here.")
-        incoming = None
-    names = names or [f"{label}{sub(i + 1)}" for i in range(n)]
-    cols = row(n, container=container)
-    return [number(f"{wkey}.{i}", names[i], None if incoming is None else incoming[i], default[i],
-                   step=step, container=cols[i]) for i in range(n)]
+def fitting(value, shape: tuple[int, ...], label: str):
+    """``value`` if it has ``shape``; otherwise None, with a caption saying why it is not drawn."""
+    if value is None or fits(value, shape):
+        return value
+    want = "×".join(map(str, shape)) if len(shape) > 1 else f"{shape[0]}-entry"
+    st.caption(f"The figure draws a {want} {label}; the {label} you plugged in has another shape, "
+               "so the figure keeps its own.")
+    return None
+
+
+def vectors(specs, *, step: float = 0.5) -> list[list[float]]:
+    """Several vectors' entries as number inputs in one flat row (no nested columns, so they
+    still fit a phone). ``specs``: (widget key, label, plugged-in value or None, default)."""
+    fitted = [(wkey, label, fitting(incoming, (len(default),), label), default)
+              for wkey, label, incoming, default in specs]
+    cols = iter(row(sum(len(d) for *_, d in fitted)))
+    return [[number(f"{wkey}.{i}", f"{label}{sub(i + 1)}", None if incoming is None else incoming[i],
+                    default[i], step=step, container=next(cols)) for i in range(len(default))]
+            for wkey, label, incoming, default in fitted]
+
+
+def vector(wkey: str, label: str, incoming, default: list[float], *, step: float = 0.5) -> list[float]:
+    """One vector's entries as number inputs side by side."""
+    return vectors([(wkey, label, incoming, default)], step=step)[0]
 
 
 def matrix(wkey: str, label: str, incoming, default: list[list[float]], *, step: float = 0.5
            ) -> list[list[float]]:
     """A grid of number inputs for a small matrix (row by row)."""
     r, c = len(default), len(default[0])
-    if incoming is not None and not fits(incoming, (r, c)):
-        st.caption(f"The figure uses a {r}×{c} {label}; the one you plugged in has another shape, "
-                   "so it is not drawn here.")
-        incoming = None
+    incoming = fitting(incoming, (r, c), label)
     st.markdown(f"**{label}**")
     out = []
     for i in range(r):

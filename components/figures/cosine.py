@@ -32,9 +32,8 @@ def render(values: dict, *, key: str) -> None:
         words = {**WORDS, "b": [ss.get(f"{key}.b.{j}.keep", d) for j, d in enumerate([4.0, 3.0])]}
         for j, x in enumerate(words[names[i]]):
             st.session_state[f"{key}.a.{j}"] = x
-    col_a, col_b = c.row(2)
-    a = c.vector(f"{key}.a", "a", values.get("a"), [3.0, 4.0], container=col_a)
-    b = c.vector(f"{key}.b", "b", values.get("b"), [4.0, 3.0], container=col_b)
+    a, b = c.vectors([(f"{key}.a", "a", values.get("a"), [3.0, 4.0]),
+                      (f"{key}.b", "b", values.get("b"), [4.0, 3.0])])
     words = {**WORDS, "b": b}
     ranking = rank_by_cosine(a, words)
     cos = dict(ranking)

@@ -11,9 +11,8 @@ from core.figmath import angle_deg, dot, norm, projection
 
 
 def render(values: dict, *, key: str) -> None:
-    col_a, col_b = c.row(2)
-    a = c.vector(f"{key}.a", "a", values.get("a"), [3.0, 1.0], container=col_a)
-    b = c.vector(f"{key}.b", "b", values.get("b"), [1.0, 2.0], container=col_b)
+    a, b = c.vectors([(f"{key}.a", "a", values.get("a"), [3.0, 1.0]),
+                      (f"{key}.b", "b", values.get("b"), [1.0, 2.0])])
     ab = dot(a, b)
     theta = angle_deg(a, b)
     proj = projection(a, b)

@@ -3,15 +3,22 @@ import plotly.graph_objects as go
 
 from components.figures import _controls as c
 from components.figures._plot import (BLUE, GREEN, GREY, ORANGE, PURPLE, arrow, beside, fmt,
-                                      grid_lines, plane, readout, show, vec)
+                                      grid_lines, plane, readout, show, sub, vec)
 from core.figmath import matvec
 
 
 def render(values: dict, *, key: str) -> None:
-    col_A, col_x = c.row([2, 1])
-    with col_A:
-        A = c.matrix(f"{key}.A", "A", values.get("A"), [[1.0, 1.0], [-0.5, 1.0]])
-    x = c.vector(f"{key}.x", "x", values.get("x"), [2.0, 1.0], container=col_x)
+    A_in = c.fitting(values.get("A"), (2, 2), "A")
+    x_in = c.fitting(values.get("x"), (2,), "x")
+    A0, x0 = [[1.0, 1.0], [-0.5, 1.0]], [2.0, 1.0]
+    A, x = [], []
+    for i in range(2):  # row i of A, with entry i of x beside it
+        cols = c.row([1, 1, 1])
+        A.append([c.number(f"{key}.A.{i}{j}", f"A{sub(i + 1)}{sub(j + 1)}",
+                           None if A_in is None else A_in[i][j], A0[i][j], container=cols[j])
+                  for j in range(2)])
+        x.append(c.number(f"{key}.x.{i}", f"x{sub(i + 1)}", None if x_in is None else x_in[i], x0[i],
+                          container=cols[2]))
     Ax = matvec(A, x)
 
     fig = go.Figure()

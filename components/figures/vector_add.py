@@ -7,9 +7,8 @@ from components.figures._plot import BLUE, GREEN, ORANGE, arrow, beside, fmt, pl
 
 def render(values: dict, *, key: str) -> None:
     k = c.slider(f"{key}.k", "k", values.get("k"), 2.0, -3.0, 3.0, 0.1)
-    col_v, col_w = c.row(2)
-    v = c.vector(f"{key}.v", "v", values.get("v"), [2.0, 1.0], container=col_v)
-    w = c.vector(f"{key}.w", "w", values.get("w"), [1.0, 2.0], container=col_w)
+    v, w = c.vectors([(f"{key}.v", "v", values.get("v"), [2.0, 1.0]),
+                      (f"{key}.w", "w", values.get("w"), [1.0, 2.0])])
     kv = [k * x for x in v]
     out = [a + b for a, b in zip(kv, w)]
 

@@ -129,7 +129,7 @@ def test_controls_follow_plugged_in_values_and_keep_the_learners_own():
     at.session_state["values"] = {"v": [1.0, 2.0, 3.0]}  # a vector the 2-D figure cannot draw
     at.run()
     assert not at.exception
-    assert any("3 entries" in c.value for c in at.caption)
+    assert any("draws a 2-entry v;" in c.value for c in at.caption)
     assert at.number_input(key="p.figure.v.0").value == 1  # kept, not reset
 
 
