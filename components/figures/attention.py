@@ -44,7 +44,7 @@ def _figure(Qs, K, V, results, scaled, queries, keys) -> go.Figure:
     """The six heatmaps; cached, since six subplots are the most expensive figure to build."""
     r = dict(zip(("scores", "weights", "out"), results))
     dims = lambda n, p: [f"{p}{i + 1}" for i in range(n)]
-    fig = make_subplots(rows=2, cols=3, vertical_spacing=0.16, horizontal_spacing=0.07,
+    fig = make_subplots(rows=2, cols=3, vertical_spacing=0.16, horizontal_spacing=0.09,
                         subplot_titles=("Q (queries)", "K (keys)", "V (values)",
                                         "scores QKᵀ" + (" / √d_k" if scaled else ""),
                                         "weights (softmax)", "output"))
@@ -56,6 +56,8 @@ def _figure(Qs, K, V, results, scaled, queries, keys) -> go.Figure:
     _heat(fig, r["out"], 2, 3, GREENS, rows=queries, cols=dims(len(V[0]), "v"))
     fig.update_yaxes(autorange="reversed", tickfont=dict(size=10))
     fig.update_xaxes(tickfont=dict(size=10), side="bottom")
+    fig.update_yaxes(showticklabels=False, col=3)  # V's rows are K's, written beside K
+    fig.update_yaxes(showticklabels=False, row=2, col=2)  # the queries, written at the left
     fig.update_annotations(font_size=12)
     layout(fig, height=480)
     fig.update_layout(margin=dict(t=28))

@@ -48,6 +48,8 @@ def render(values: dict, *, key: str) -> None:
     left, right = beside()
     with left:
         show(fig, key=f"{key}.chart")
+        st.caption("z = w·x + b, a = σ(z), L = (a − y)². Each edge: its value going forward (blue) "
+                   "and ∂L with respect to it coming back (red).")
     readout([("z = w·x + b", fmt(r["z"])), ("a = σ(z)", fmt(r["a"])), ("L = (a − y)²", fmt(r["L"])),
              ("∂L/∂a = 2(a − y)", fmt(r["dL_da"])), ("∂a/∂z = a(1 − a)", fmt(r["da_dz"])),
              ("∂z/∂w = x", fmt(x)), ("∂L/∂w (product)", f"**{fmt(r['dL_dw'])}**")], container=right)
