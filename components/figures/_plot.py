@@ -48,6 +48,13 @@ def layout(fig: go.Figure, *, height: int = 360, title: str = "") -> go.Figure:
     return fig
 
 
+def legend_inside(fig: go.Figure) -> go.Figure:
+    """The legend in the plot's top-right corner, for figures whose x-axis has a title."""
+    fig.update_layout(legend=dict(x=0.99, xanchor="right", y=0.99, yanchor="top",
+                                  bgcolor="rgba(255,255,255,0.7)"))
+    return fig
+
+
 def show(fig: go.Figure, *, key: str, select: bool = False):
     """Draw the figure; with ``select`` a click on a point reruns the page with the selection."""
     if select:

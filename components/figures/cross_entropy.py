@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.figures import _controls as c
-from components.figures._plot import BLUE, GREEN, ORANGE, RED, beside, fmt, layout, readout, show, vec
+from components.figures._plot import BLUE, GREEN, ORANGE, RED, beside, fmt, layout, legend_inside, readout, show, vec
 
 CLASSES = ["cat", "dog", "bird"]
 P0 = [0.2, 0.7, 0.1]
@@ -51,7 +51,7 @@ def render(values: dict, *, key: str) -> None:
                              marker=dict(color=ORANGE, size=13)))
     fig.update_xaxes(title=f"probability given to the true class ({true})", range=[0, 1])
     fig.update_yaxes(title="loss", range=[0, 4.8])
-    layout(fig, height=300, title=f"L = −log {fmt(p_true, 2)} = {fmt(loss)}")
+    legend_inside(layout(fig, height=300, title=f"L = −log {fmt(p_true, 2)} = {fmt(loss)}"))
     bars = go.Figure(go.Bar(x=names, y=grad, text=[fmt(g) for g in grad], textposition="outside",
                             marker_color=[GREEN if g < 0 else RED for g in grad], name="p − y"))
     bars.update_yaxes(range=[-1.15, 1.15], title="∂L/∂z = p − y")

@@ -18,7 +18,7 @@ def render(values: dict, *, key: str) -> None:
         cols = c.row(len(pairs))
         for n, ((lam, v), col) in enumerate(zip(pairs, cols)):
             deg = round(math.degrees(math.atan2(v[1], v[0]))) % 360
-            col.button(f"u on eigen-direction {n + 1} (λ = {fmt(lam)})", key=f"{key}.snap{n}",
+            col.button(f"u onto λ = {fmt(lam)}", key=f"{key}.snap{n}",
                        on_click=st.session_state.__setitem__, args=(angle_key, float(deg)),
                        width="stretch")
     phi = c.slider(angle_key, "Direction of u (degrees)", None, 20.0, 0.0, 359.0, 1.0)

@@ -73,6 +73,8 @@ def render(values: dict, *, key: str) -> None:
     fig.update_xaxes(range=[-R, R], title="θ")
     fig.update_yaxes(range=[-0.3, loss(R) + 0.5], title="L(θ)")
     layout(fig, height=360, title=status)
+    fig.update_layout(legend=dict(x=0.5, xanchor="center", y=0.99, yanchor="top",
+                                  bgcolor="rgba(255,255,255,0.7)"))
     fig.update_layout(clickmode="event+select", margin=dict(t=40))
     left, right = beside()
     with left:
