@@ -1,10 +1,12 @@
-"""A chapter page, top to bottom: formula, reading, meaning, symbols, code, practice, notes."""
+"""A chapter page, top to bottom: formula, reading, meaning, symbols, plug in, figure, code, practice, notes."""
 from __future__ import annotations
 
 import html
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
+from components.figures import figure
 from components.formula import formula, pronunciation
 from components.glossary import glossary
 from components.hotkeys import shortcut_hint, with_shortcut
@@ -26,6 +28,15 @@ def _kicker(text: str) -> None:
 def _section(title: str, kicker: str) -> None:
     _kicker(kicker)
     st.subheader(title, anchor=False)
+
+
+def _video(video) -> None:
+    """The chapter's video, embedded; the link stays under it (offline the embed cannot load)."""
+    try:
+        st.video(video.url)
+    except StreamlitAPIException:  # an address the player cannot take: the link below still works
+        pass
+    st.markdown(f"▶ Watch: [{video.title}]({video.url})")
 
 
 def render_chapter(slug: str) -> None:
@@ -51,19 +62,22 @@ def render_chapter(slug: str) -> None:
     glossary(chapter, key=slug)
 
     _section("Plug in a value", "5 · try it")
-    values = plug_in(chapter, key=slug)  # noqa: F841 - the chapter's figure draws from these
+    values = plug_in(chapter, key=slug)
 
-    _section("In code", "5 · run it")
+    _section("Interactive", "6 · touch it")
+    figure(chapter, values, key=slug)       # the plugged-in values drive the figure
+    if chapter.video:
+        _video(chapter.video)
+
+    _section("In code", "7 · run it, type it")
     st.code(chapter.code.source, language=chapter.code.language)
     st.caption("Output")
     st.code(chapter.code.expected_output, language="text")
     typing_trainer(chapter.code.source, on_attempt=lambda a: store.record_typing_attempt(user, slug, a),
                    drill=lambda: drill_for(store.typing_history(user), [(c.slug, c.code.source) for c in chapters]),
                    key=slug)
-    if chapter.video:
-        st.markdown(f"▶ Watch: [{chapter.video.title}]({chapter.video.url})")
 
-    _section("Practice", "6 · solve it")
+    _section("Practice", "8 · solve it")
     solved = store.solved(user).get(slug, set())
     progress = store.chapter_progress(user).get(slug, ChapterProgress())
     if is_mastered(progress):
@@ -82,7 +96,7 @@ def render_chapter(slug: str) -> None:
     if err := st.session_state.pop(f"{slug}.practice.store_error", None):
         st.error(err)
 
-    _section("Notes", "7 · keep it")
+    _section("Notes", "9 · keep it")
     notes(store.note(user, slug), on_save=lambda body: store.save_note(user, slug, body), key=f"{slug}.notes")
 
     st.divider()

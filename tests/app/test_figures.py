@@ -1,0 +1,166 @@
+"""Every chapter's figure: move one of its controls (or click it), and the numbers shown and the
+Plotly figure both follow. Then the contract with the plug-in panel: the figure's controls follow
+plugged-in values and keep the learner's own moves otherwise."""
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.content import load_chapters
+
+CHAPTERS = {c.slug: c for c in load_chapters()}
+
+
+def _readout(at) -> str:
+    return "\n".join(m.value for m in at.markdown if "| quantity | value |" in m.value)
+
+
+def _figs(at) -> list[dict]:
+    return [json.loads(p.proto.spec) for p in at.get("plotly_chart")]
+
+
+def _trace(fig: dict, name: str) -> dict:
+    return next(t for t in fig["data"] if t.get("name") == name)
+
+
+def _select(at, key, curve, index, **extra):
+    at.session_state[key] = {"selection": {"points": [{"curve_number": curve, "point_number": index,
+                                                       "point_index": index, **extra}],
+                                           "point_indices": [index], "box": [], "lasso": []}}
+    return at.run()
+
+
+# slug → (what the learner does, what the readout must then say, a check on the figure JSON)
+CASES = {
+    "vectors": (lambda at, k: at.slider(key=f"{k}.k").set_value(3.0).run(), "**[7, 5]**",
+                lambda f: _trace(f[0], "k·v + w")["x"][1] == 7),
+    "vector_norm": (lambda at, k: (at.number_input(key=f"{k}.v.0").set_value(5.0).run(),
+                                   at.number_input(key=f"{k}.v.1").set_value(12.0).run()), "**13**",
+                    lambda f: _trace(f[0], "‖v‖ = 13")["y"][1] == 12),
+    "unit_vector": (lambda at, k: at.number_input(key=f"{k}.v.0").set_value(0.0).run(), "**[0, 1]**",
+                    lambda f: _trace(f[0], "v̂ = v / ‖v‖")["y"][1] == 1),
+    "dot_product": (lambda at, k: at.number_input(key=f"{k}.b.0").set_value(-3.0).run(), "**−7**",
+                    lambda f: "negative" in f[0]["layout"]["title"]["text"]
+                    and f[0]["layout"]["plot_bgcolor"].startswith("rgba(220,38,38")),
+    "cosine_similarity": (lambda at, k: _select(at, f"{k}.chart", 7, 0), "| 1. king | 1 |",
+                          lambda f: _trace(f[0], "query a")["x"][1] == 4.6),
+    "matrix_vector": (lambda at, k: at.number_input(key=f"{k}.x.0").set_value(0.0).run(), "**[1, 1]**",
+                      lambda f: _trace(f[0], "A·x")["x"][1] == 1 and _trace(f[0], "A·x")["y"][1] == 1),
+    "matrix_multiplication": (lambda at, k: _select(at, f"{k}.chart", 2, 3),
+                              "0·0 + 1·1 + 3·4 = **13**",
+                              lambda f: f[0]["data"][2]["marker"]["color"][3].startswith("rgba(22,163,74")
+                              and f[0]["data"][2]["marker"]["color"][0].startswith("rgba(148")),
+    "determinant": (lambda at, k: at.number_input(key=f"{k}.A.11").set_value(-0.5).run(),
+                    "| area factor \\|det A\\| | 0 |", lambda f: "collapses" in f[0]["layout"]["title"]["text"]),
+    "eigenvalues": (lambda at, k: at.button(key=f"{k}.snap0").click().run(), "A·u = λ·u with λ | **3**",
+                    lambda f: f[0]["layout"]["title"]["text"] == "A·u stays on u's line"),
+    "sigmoid": (lambda at, k: at.slider(key=f"{k}.x").set_value(0.0).run(), "**0.5**",
+                lambda f: _trace(f[0], "tangent, slope 0.25")["y"] == pytest.approx([0, 1])),
+    "relu": (lambda at, k: at.slider(key=f"{k}.x").set_value(-2.0).run(), "0 (off: gradient stops)",
+             lambda f: _trace(f[0], "the point")["y"] == [0]),
+    "softmax": (lambda at, k: at.slider(key=f"{k}.tau").set_value(0.1).run(), "**z₁** (p = 1)",
+                lambda f: f[0]["data"][0]["y"][0] > 0.999 and abs(sum(f[0]["data"][0]["y"]) - 1) < 1e-9),
+    "mean_squared_error": (lambda at, k: (at.slider(key=f"{k}.m").set_value(1.0).run(),
+                                          at.slider(key=f"{k}.c").set_value(0.0).run()), "**0.3**",
+                           lambda f: _trace(f[0], "ŷ")["y"] == [1, 2, 3, 4, 5]),
+    "cross_entropy": (lambda at, k: (at.selectbox(key=f"{k}.true").select("cat").run(),
+                                     at.slider(key=f"{k}.p").set_value(0.5).run()), "**0.693**",
+                      lambda f: f[1]["data"][0]["y"][0] == pytest.approx(-0.5)),
+    "gradient_descent": (lambda at, k: at.slider(key=f"{k}.eta").set_value(1.0).run(), "**diverging",
+                         lambda f: f[0]["layout"]["title"]["text"].startswith("diverging")),
+    "chain_rule": (lambda at, k: at.number_input(key=f"{k}.w").set_value(1.0).run(), "| 0.881 |",
+                   lambda f: "∂L/∂w = −0.05" in f[0]["layout"]["title"]["text"]),
+    "attention": (lambda at, k: at.toggle(key=f"{k}.scaled").set_value(False).run(), "| [2, 0, 2] |",
+                  lambda f: f[0]["layout"]["annotations"][3]["text"] == "scores QKᵀ"),
+}
+
+
+def test_every_chapter_has_a_case():
+    assert set(CASES) == set(CHAPTERS)
+
+
+@pytest.mark.parametrize("slug", list(CASES))
+def test_figure_follows_its_control(app, slug):
+    at, chapter = app, CHAPTERS[slug]
+    at.switch_page(chapter.page_file).run()
+    assert not at.exception, at.exception
+    before = _figs(at)
+    assert before and all(f["data"] for f in before), "the chapter draws a non-empty figure"
+    act, expected, check = CASES[slug]
+    act(at, f"{slug}.figure")
+    assert not at.exception, at.exception
+    assert expected in _readout(at), _readout(at)
+    after = _figs(at)
+    assert check(after), "the figure follows the control"
+    assert after != before
+
+
+def _panel():
+    """The figure as the chapter page calls it, with plugged-in values from session state."""
+    import streamlit as st
+
+    from components.figures import figure
+    from core.content import chapter_by_slug
+
+    figure(chapter_by_slug(st.session_state["slug"]), st.session_state.get("values", {}), key="p")
+
+
+def test_controls_follow_plugged_in_values_and_keep_the_learners_own():
+    at = AppTest.from_function(_panel, default_timeout=30)
+    at.session_state["slug"] = "vectors"
+    at.session_state["values"] = {"k": -1.0, "v": [1.0, 1.0]}  # w did not parse: absent
+    at.run()
+    assert not at.exception, at.exception
+    assert at.slider(key="p.figure.k").value == -1
+    assert at.number_input(key="p.figure.w.0").value == 1  # the figure's own default
+    assert "**[0, 1]**" in _readout(at)  # −1·[1, 1] + [1, 2]
+
+    at.slider(key="p.figure.k").set_value(2.0).run()  # the learner moves the figure
+    at.run()  # an unrelated rerun with the same values keeps the learner's move
+    assert at.slider(key="p.figure.k").value == 2
+    assert "**[3, 4]**" in _readout(at)
+
+    at.session_state["values"] = {"k": 0.5, "v": [1.0, 1.0], "w": [0.0, 0.0]}  # a new value plugged in
+    at.run()
+    assert at.slider(key="p.figure.k").value == 0.5
+    assert at.number_input(key="p.figure.w.0").value == 0
+    assert "**[0.5, 0.5]**" in _readout(at)
+
+    at.session_state["values"] = {"v": [1.0, 2.0, 3.0]}  # a vector the 2-D figure cannot draw
+    at.run()
+    assert not at.exception
+    assert any("draws a 2-entry v;" in c.value for c in at.caption)
+    assert at.number_input(key="p.figure.v.0").value == 1  # kept, not reset
+
+
+def test_sliders_clamp_plugged_in_values_and_shapes_are_checked():
+    at = AppTest.from_function(_panel, default_timeout=30)
+    at.session_state["slug"] = "gradient_descent"
+    at.session_state["values"] = {"theta": 3.0, "eta": 5.0, "grad": 6.0}
+    at.run()
+    assert not at.exception, at.exception
+    assert at.slider(key="p.figure.eta").value == 1.2  # clamped to the slider's end
+    assert at.slider(key="p.figure.theta0").value == 3
+    at.session_state["slug"] = "matrix_multiplication"
+    at.session_state["values"] = {"A": [[1.0, 2.0]], "B": [[1.0, 2.0]]}
+    at.run()
+    assert not at.exception, at.exception
+    assert any("not defined" in c.value for c in at.caption)
+    at.session_state["values"] = {"A": [[2.0, 0.0], [0.0, 1.0]], "B": [[1.0, 1.0], [0.0, 1.0]]}
+    at.run()
+    assert "**[[2, 2], [0, 1]]**" in _readout(at)
+
+
+def test_a_figure_keeps_its_state_across_pages_and_chapter_8_embeds_its_video(app):
+    at = app
+    at.switch_page(CHAPTERS["vectors"].page_file).run()
+    at.slider(key="vectors.figure.k").set_value(-1.5).run()
+    at.switch_page(CHAPTERS["determinant"].page_file).run()
+    assert not at.exception, at.exception
+    video = CHAPTERS["determinant"].video
+    assert [v.proto.url for v in at.get("video")] == [f"https://www.youtube.com/embed/{video.url.split('v=')[1]}"]
+    assert any(f"[{video.title}]({video.url})" in m.value for m in at.markdown), "the link stays visible"
+    at.switch_page(CHAPTERS["vectors"].page_file).run()
+    assert at.slider(key="vectors.figure.k").value == -1.5
+    assert "**[−2, 0.5]**" in _readout(at)  # −1.5·[2, 1] + [1, 2]
+    assert not at.get("video"), "only chapters with a video show one"
