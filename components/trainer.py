@@ -78,12 +78,13 @@ def controls(*, running: bool, key: str) -> dict | None:
     seed_text = c1.text_input("Seed", "1337", max_chars=100, key=f"{key}.seed",
                               help="Any text: the same text gives the same run.")
     seed = seed_from_text(seed_text)
+    c1.caption(f"Seed used: **{seed}**")
     preset = c2.selectbox("Preset", list(PRESETS), format_func=lambda p: PRESETS[p].title, key=f"{key}.preset")
     device = c3.selectbox("Device", DEVICES, key=f"{key}.device",
                           help="auto picks CUDA, then Apple MPS, then the CPU")
     steps = st.slider("Training steps", 50, 10_000, make_config(preset).max_iters, step=50,
                       key=f"{key}.steps.{preset}", help="The preset's own length is the default.")
-    st.caption(f"Seed used: **{seed}** · **What to look for:** {PRESETS[preset].look_for}")
+    st.caption(f"**What to look for:** {PRESETS[preset].look_for}")
     start, stop = st.columns(2)
     go_now = start.button("Start training", type="primary", disabled=running, key=f"{key}.start",
                           width="stretch")
