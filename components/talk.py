@@ -28,7 +28,7 @@ def distribution_figure(stages: dict, vocab) -> go.Figure:
     fig.add_scatter(x=labels, y=[final[i].item() for i in order], name="sampled from (after top-k, top-p)",
                     mode="markers", marker=dict(size=9, color="#f97316"))
     fig.update_layout(height=300, margin=dict(l=10, r=10, t=10, b=10), yaxis_title="probability",
-                      legend=dict(orientation="h", y=1.15), xaxis=dict(type="category"))
+                      legend=dict(orientation="h", yanchor="top", y=-0.18, x=0), xaxis=dict(type="category"))
     return fig
 
 
@@ -50,7 +50,7 @@ def softmax_view(model, vocab, prompt: str, temperature: float, *, key: str) -> 
             f"{shown:.1%} of the probability, and all {len(rows)} add up to 1 "
             f"({sum(r['prob'] for r in rows):.6f}). Below T = 1 the gaps between logits grow, above it they shrink.")
     st.caption(note + " Top-k and top-p then cut the tail and share what is left out again.")
-    st.page_link("app_pages/12_softmax.py", label="Chapter 12 · Softmax: the formula behind these numbers",
+    st.page_link("app_pages/12_softmax.py", label="Chapter 12 · Softmax",
                  icon=":material/arrow_forward:")
 
 
@@ -65,9 +65,9 @@ def attention_figure(chars: str, weights: list) -> go.Figure:
                                hovertemplate="%{customdata}: %{z:.2f}<extra></extra>"))
     font = dict(size=12 if T <= 24 else 10 if T <= 40 else 8)
     ticks = dict(tickmode="array", tickvals=list(range(T)), ticktext=labels, tickfont=font, showgrid=False)
-    fig.update_xaxes(title="…looks at this earlier character", side="top", **ticks)
+    fig.update_xaxes(title="…looks at this earlier character", **ticks)
     fig.update_yaxes(title="this character…", autorange="reversed", scaleanchor="x", **ticks)
-    fig.update_layout(height=max(260, min(620, 120 + 11 * T)), margin=dict(l=10, r=10, t=10, b=10),
+    fig.update_layout(height=max(280, min(640, 140 + 11 * T)), margin=dict(l=10, r=10, t=30, b=10),
                       plot_bgcolor="rgba(0,0,0,0)")
     return fig
 
@@ -87,7 +87,7 @@ def attention_view(model, vocab, prompt: str, *, key: str) -> None:
     st.caption(f"Each row is one character of the prompt{cut}: the softmax of its query against the keys "
                "of itself and every character before it, so each row adds up to 1. The upper triangle "
                "stays empty: no character sees what comes after it. ␣ is a space, ⏎ a line break.")
-    st.page_link("app_pages/17_attention.py", label="Chapter 17 · Attention: the formula behind this map",
+    st.page_link("app_pages/17_attention.py", label="Chapter 17 · Attention",
                  icon=":material/arrow_forward:")
 
 

@@ -124,7 +124,7 @@ def loss_figure(history: list, *, title: str = "", previous: dict | None = None)
                         mode="lines+markers", line=dict(color=VAL))
     fig.update_layout(height=320, margin=dict(l=10, r=10, t=10, b=10), xaxis_title="step",
                       yaxis_title="loss (nats per character)",
-                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
+                      legend=dict(orientation="h", yanchor="top", y=-0.25, x=0))   # below: the toolbar sits on top
     return fig
 
 
