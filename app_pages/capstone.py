@@ -67,9 +67,9 @@ if settings:
         cfg = make_config(settings["preset"], seed=settings["seed"], device=settings["device"],
                           max_iters=settings["max_iters"])
         pick_device(cfg.device)
-        if job is not None:
-            remember_run(job, key=f"{KEY}.watch")     # its curves stay, faintly, behind the new ones
-        job = jobs.start(user, cfg, data)
+        earlier, job = job, jobs.start(user, cfg, data)
+        if earlier is not None:
+            remember_run(earlier, key=f"{KEY}.watch")  # its curves stay, faintly, behind the new ones
         st.rerun()
     except (JobRefused, RuntimeError, ValueError) as exc:
         st.error(str(exc))

@@ -99,14 +99,24 @@ def test_time_left_uses_the_jobs_estimate_else_the_pace_so_far():
 
 def test_scrub_through_every_sample_of_a_finished_run(finished_run):
     at, _, _ = finished_run
+    job = _registries()[0].get(at.session_state["user"])
     slider = at.select_slider(key="capstone.watch.sample_step")
     assert slider.options == ["200", "400", "600"] and slider.value == 600      # the newest by default
     assert any(c.value == "ROMEO:\nI will not sleep" for c in at.code)
-    slider.set_value(200).run()
+    assert "step 600 / 600" in at.get("progress")[0].proto.text
+    # the job keeps only its latest samples; the page keeps every one it has seen, and follows the newest
+    job._state["samples"] = [(800, "KING RICHARD III:\nNow is")]
+    at.run()
+    assert at.select_slider(key="capstone.watch.sample_step").options == ["200", "400", "600", "800"]
+    assert at.select_slider(key="capstone.watch.sample_step").value == 800
+    at.select_slider(key="capstone.watch.sample_step").set_value(200).run()
     assert not at.exception, at.exception
     assert any(c.value == "Thee ane the wo" for c in at.code)
     assert any(c.value == "Sample at step 200" for c in at.caption)
-    assert "step 600 / 600" in at.get("progress")[0].proto.text
+    job._state["samples"].append((1000, "GLOUCESTER:\nthe winter"))
+    at.run()
+    assert at.select_slider(key="capstone.watch.sample_step").value == 200       # the learner's pick stays
+    assert any(c.value == "Thee ane the wo" for c in at.code)
 
 
 def test_a_new_run_draws_the_earlier_one_behind_it(finished_run):
