@@ -113,8 +113,8 @@ def loss_figure(history: list, *, title: str = "", previous: dict | None = None)
         steps = [h[0] for h in previous["history"]]
         for col, name, colour in ((1, "train", TRAIN), (2, "validation", VAL)):
             fig.add_scatter(x=steps, y=[h[col] for h in previous["history"]], mode="lines",
-                            name=f"{name} · {previous['title']} (earlier run)", opacity=0.35,
-                            line=dict(color=colour, dash="dot", width=2), hoverinfo="x+y+name")
+                            name=f"{name} · {previous['title']} (earlier run)", opacity=0.5,
+                            line=dict(color=colour, dash="dot", width=2.5), hoverinfo="x+y+name")
     suffix = f" · {title}" if previous and title else ""
     if history:
         steps = [h[0] for h in history]

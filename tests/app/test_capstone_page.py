@@ -130,7 +130,7 @@ def test_a_new_run_draws_the_earlier_one_behind_it(finished_run):
     traces = _figure(at)["data"]
     earlier = [t for t in traces if "(earlier run)" in t["name"]]
     assert [t["name"] for t in earlier] == ["train · Default (earlier run)", "validation · Default (earlier run)"]
-    assert earlier[0]["y"] == [4.2, 2.6, 2.2, 2.1] and all(t["opacity"] < 0.5 for t in earlier)
+    assert earlier[0]["y"] == [4.2, 2.6, 2.2, 2.1] and all(t["opacity"] <= 0.5 for t in earlier)
     assert any("the earlier run (Default)" in c.value for c in at.caption)
     assert any("What to look for:** Each step sees a single sequence" in c.value for c in at.caption)
 
