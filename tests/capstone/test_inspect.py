@@ -23,7 +23,8 @@ def model():
     with torch.no_grad():
         for block in m.transformer.h:
             block.attn.c_attn.weight.mul_(25.0)
-            block.attn.c_attn.bias.normal_(0.0, 0.5)
+            if block.attn.c_attn.bias is not None:
+                block.attn.c_attn.bias.normal_(0.0, 0.5)
         m.lm_head.weight.mul_(8.0)
     return m.eval()
 
