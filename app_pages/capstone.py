@@ -1,18 +1,28 @@
 """The capstone: train a tiny transformer on Shakespeare, watch it learn, make it talk."""
 import os
+import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import streamlit as st
 
-from capstone.job import JobRefused, JobRegistry, job_threads
-from capstone.presets import make_config
-from capstone.device import describe_device, pick_device, set_threads
-from components.checkpoints import checkpoints
-from components.talk import talk
-from components.trainer import controls, corpus, watch
-
 KEY = "capstone"
+# The learning engine, in reading order; every other file of capstone/ is plumbing.
+ENGINE = ["prepare.py", "model.py", "optim.py", "train.py", "sample.py"]
 user = st.session_state["user"]
+
+st.markdown('<p class="fl-kicker">Capstone · Chapter 18</p>', unsafe_allow_html=True)
+st.title("Train a tiny transformer", anchor=False)
+
+# Loading torch takes seconds the first time; say so instead of showing a blank page.
+with st.spinner("Loading PyTorch…") if "torch" not in sys.modules else nullcontext():
+    from capstone.device import describe_device, pick_device, set_threads
+    from capstone.job import JobRefused, JobRegistry, job_threads
+    from capstone.presets import make_config
+    from components.checkpoints import checkpoints
+    from components.talk import talk
+    from components.trainer import controls, corpus, remember_run, watch
+
 # Training runs in its own process (capstone.job). Here the server only runs the model
 # one character at a time for part 4: tiny operations, for which more threads only add
 # waiting, and on a busy 2-core machine spinning threads stall each other badly.
@@ -26,8 +36,6 @@ def registry() -> JobRegistry:
                        idle_stop_s=float(os.environ.get("FORMULA_LAB_IDLE_STOP_S", "600")))
 
 
-st.markdown('<p class="fl-kicker">Capstone · Chapter 18</p>', unsafe_allow_html=True)
-st.title("Train a tiny transformer", anchor=False)
 st.markdown(
     "Four layers, four heads, 64-dimensional embeddings and a 64-character context: a "
     "character-level GPT of about 209,000 parameters. It trains here, on this machine's CPU "
@@ -59,7 +67,9 @@ if settings:
         cfg = make_config(settings["preset"], seed=settings["seed"], device=settings["device"],
                           max_iters=settings["max_iters"])
         pick_device(cfg.device)
-        job = jobs.start(user, cfg, data)
+        earlier, job = job, jobs.start(user, cfg, data)
+        if earlier is not None:
+            remember_run(earlier, key=f"{KEY}.watch")  # its curves stay, faintly, behind the new ones
         st.rerun()
     except (JobRefused, RuntimeError, ValueError) as exc:
         st.error(str(exc))
@@ -81,9 +91,23 @@ else:
     talk(checkpoint, key=f"{KEY}.talk")
 
 st.subheader("5 · The credits", anchor=False)
-files = sorted(Path(__file__).resolve().parent.parent.joinpath("capstone").glob("*.py"))
-sizes = {f.name: len(f.read_text(encoding="utf-8").splitlines()) for f in files}
-st.markdown(f"The whole engine is **{sum(sizes.values()):,} lines** of Python in {len(files)} files. Read it:")
-for f in files:
-    with st.expander(f"`capstone/{f.name}` · {sizes[f.name]} lines"):
-        st.code(f.read_text(encoding="utf-8"), language="python", line_numbers=True)
+folder = Path(__file__).resolve().parent.parent / "capstone"
+files = {f.name: f.read_text(encoding="utf-8") for f in sorted(folder.glob("*.py"))}
+lines = {name: len(text.splitlines()) for name, text in files.items()}
+engine = [name for name in ENGINE if name in files]
+plumbing = [name for name in files if name not in engine]
+
+
+def credits(names: list) -> None:
+    for name in names:
+        with st.expander(f"`capstone/{name}` · {lines[name]} lines"):
+            st.code(files[name], language="python", line_numbers=True)
+
+
+st.markdown(f"**The learning engine: {sum(lines[n] for n in engine):,} lines** of Python in {len(engine)} files "
+            "(data, model, optimiser, training loop, sampling). Everything the model does is in here: read it.")
+credits(engine)
+st.markdown(f"**The plumbing: {sum(lines[n] for n in plumbing):,} lines** in {len(plumbing)} files, which "
+            "run the engine for this page: background jobs and their worker process, the checkpoint "
+            "format, devices, presets, and the look inside the model above.")
+credits(plumbing)

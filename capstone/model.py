@@ -213,6 +213,28 @@ class GPT(nn.Module):
         """AdamW (capstone.optim) over param_groups(weight_decay)."""
         return AdamW(self.param_groups(weight_decay), lr=lr, betas=betas)
 
+    @torch.no_grad()
+    def attention_weights(self, idx):
+        """The attention weights of every layer and head for idx (B, T), as in forward():
+        (n_layer, B, nh, T, T), where row t holds how much position t takes from each
+        position 0..t (each row sums to 1; above the diagonal all zeros)."""
+        B, T = idx.size()
+        assert T <= self.config.block_size, f"sequence of {T} exceeds block_size {self.config.block_size}"
+        pos = torch.arange(T, dtype=torch.long, device=idx.device)  # (T,)
+        x = self.transformer.drop(self.transformer.wte(idx) + self.transformer.wpe(pos))  # (B, T, C)
+        causal = torch.ones(T, T, dtype=torch.bool, device=idx.device).tril()  # (T, T)
+        weights = []
+        for block in self.transformer.h:
+            attn = block.attn
+            nh, hs = attn.n_head, attn.n_embd // attn.n_head
+            q, k, _ = attn.c_attn(block.ln_1(x)).split(attn.n_embd, dim=2)  # each (B, T, C)
+            q = q.view(B, T, nh, hs).transpose(1, 2)  # (B, nh, T, hs)
+            k = k.view(B, T, nh, hs).transpose(1, 2)  # (B, nh, T, hs)
+            scores = (q @ k.transpose(-2, -1)) / math.sqrt(hs)  # (B, nh, T, T)
+            weights.append(F.softmax(scores.masked_fill(~causal, float("-inf")), dim=-1))
+            x = block(x)  # the block itself carries the residual stream on, as in forward()
+        return torch.stack(weights)  # (n_layer, B, nh, T, T)
+
 
 if __name__ == "__main__":
     m = GPT(GPTConfig())

@@ -5,6 +5,8 @@ this module only draws controls and a live, read-only view of a job snapshot.
 """
 from __future__ import annotations
 
+import hashlib
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -13,6 +15,17 @@ from capstone.prepare import CorpusError, Dataset, download_text, load_dataset, 
 from capstone.presets import PRESETS, make_config
 
 DEVICES = ["auto", "cpu", "cuda", "mps"]
+TRAIN, VAL = "#4f46e5", "#f97316"
+
+
+def seed_from_text(text: str) -> int:
+    """The integer seed for the text in the Seed box: a whole number in range is itself,
+    any other text is hashed (SHA-256, first 31 bits), the same on every machine.
+    To be replaced by capstone.train.seed_from_text, which is to own this rule."""
+    text = text.strip()
+    if text.isascii() and text.isdigit() and int(text) < 2**31:
+        return int(text)
+    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:4], "big") & 0x7FFF_FFFF
 
 
 @st.cache_resource(show_spinner="Reading the corpus…")
@@ -62,7 +75,10 @@ def corpus(*, key: str) -> Dataset | None:
 def controls(*, running: bool, key: str) -> dict | None:
     """Seed, preset, device and length. Returns the chosen settings when Start is pressed."""
     c1, c2, c3 = st.columns([1, 2, 1])
-    seed = c1.number_input("Seed", min_value=0, max_value=2**31 - 1, value=1337, step=1, key=f"{key}.seed")
+    seed_text = c1.text_input("Seed", "1337", max_chars=100, key=f"{key}.seed",
+                              help="Any text: the same text gives the same run.")
+    seed = seed_from_text(seed_text)
+    c1.caption(f"Seed used: **{seed}**")
     preset = c2.selectbox("Preset", list(PRESETS), format_func=lambda p: PRESETS[p].title, key=f"{key}.preset")
     device = c3.selectbox("Device", DEVICES, key=f"{key}.device",
                           help="auto picks CUDA, then Apple MPS, then the CPU")
@@ -75,28 +91,71 @@ def controls(*, running: bool, key: str) -> dict | None:
     st.session_state[f"{key}.stop_pressed"] = stop.button("Stop", disabled=not running, key=f"{key}.stop",
                                                           width="stretch")
     if go_now:
-        return {"seed": int(seed), "preset": preset, "device": device, "max_iters": int(steps)}
+        return {"seed": seed, "preset": preset, "device": device, "max_iters": int(steps)}
     return None
 
 
-def loss_figure(history: list) -> go.Figure:
+def _title(preset: str) -> str:
+    return PRESETS[preset].title if preset in PRESETS else preset
+
+
+def remember_run(job, *, key: str) -> None:
+    """Keep a run's curves (called before the next run replaces it), to draw them behind."""
+    snap = job.snapshot()
+    if snap["history"]:
+        st.session_state[f"{key}.previous"] = {"title": _title(snap["preset"]), "history": snap["history"]}
+
+
+def loss_figure(history: list, *, title: str = "", previous: dict | None = None) -> go.Figure:
+    """Train and validation loss per evaluation; an earlier run's curves faintly behind."""
     fig = go.Figure()
+    if previous:
+        steps = [h[0] for h in previous["history"]]
+        for col, name, colour in ((1, "train", TRAIN), (2, "validation", VAL)):
+            fig.add_scatter(x=steps, y=[h[col] for h in previous["history"]], mode="lines",
+                            name=f"{name} · {previous['title']} (earlier run)", opacity=0.5,
+                            line=dict(color=colour, dash="dot", width=2.5), hoverinfo="x+y+name")
+    suffix = f" · {title}" if previous and title else ""
     if history:
         steps = [h[0] for h in history]
-        fig.add_scatter(x=steps, y=[h[1] for h in history], name="train", mode="lines+markers")
-        fig.add_scatter(x=steps, y=[h[2] for h in history], name="validation", mode="lines+markers")
-    fig.update_layout(height=300, margin=dict(l=10, r=10, t=10, b=10), xaxis_title="step",
-                      yaxis_title="loss (nats per character)", legend=dict(orientation="h", y=1.12))
+        fig.add_scatter(x=steps, y=[h[1] for h in history], name=f"train{suffix}", mode="lines+markers",
+                        line=dict(color=TRAIN))
+        fig.add_scatter(x=steps, y=[h[2] for h in history], name=f"validation{suffix}",
+                        mode="lines+markers", line=dict(color=VAL))
+    fig.update_layout(height=320, margin=dict(l=10, r=10, t=10, b=10), xaxis_title="step",
+                      yaxis_title="loss (nats per character)",
+                      legend=dict(orientation="h", yanchor="top", y=-0.25, x=0))   # below: the toolbar sits on top
     return fig
+
+
+def time_left(snap: dict) -> float | None:
+    """Seconds the run still needs: the job's own estimate, else the pace so far."""
+    if snap.get("eta_s") is not None:
+        return float(snap["eta_s"])
+    step, total = snap["step"], snap["total_steps"]
+    if snap["status"] != "running" or step <= 0 or step >= total:
+        return None
+    return snap["elapsed_s"] / step * (total - step)
+
+
+def describe_left(seconds: float) -> str:
+    if seconds < 60:
+        return "under a minute left"
+    minutes = round(seconds / 60)
+    if minutes < 90:
+        return f"about {minutes} min left"
+    return f"about {minutes // 60} h {minutes % 60:02d} min left"
 
 
 def progress_view(snap: dict) -> None:
     total = max(1, snap["total_steps"])
     device = (snap.get("device") or {}).get("name", "…")
-    st.progress(min(1.0, snap["step"] / total),
-                text=f"step {snap['step']:,} / {total:,} · {snap['elapsed_s']:.0f} s · "
-                     f"{snap['tokens_per_s']:,.0f} tokens/s · {device}")
     status = snap["status"]
+    left = time_left(snap) if status == "running" else None
+    st.progress(min(1.0, snap["step"] / total),
+                text=f"step {snap['step']:,} / {total:,} · {snap['elapsed_s']:.0f} s"
+                     + (f" · {describe_left(left)}" if left is not None else "")
+                     + f" · {snap['tokens_per_s']:,.0f} tokens/s · {device}")
     if status == "running" and snap.get("stopping"):
         st.caption("Stopping after the current step…")
     elif status == "running" and snap.get("device") is None:
@@ -110,9 +169,39 @@ def progress_view(snap: dict) -> None:
         st.success(f"Training {status} at step {snap['step']:,}.", icon=":material/check_circle:")
 
 
+def _all_samples(snap: dict, *, key: str) -> list:
+    """Every sample of this run the page has seen, oldest first (the job keeps only recent ones)."""
+    run = (snap.get("started_at"), snap["preset"], snap["total_steps"])
+    kept = st.session_state.get(f"{key}.samples")
+    if kept is None or kept["run"] != run:
+        kept = st.session_state[f"{key}.samples"] = {"run": run, "texts": {}}
+    kept["texts"].update({int(step): text for step, text in snap["samples"]})
+    return sorted(kept["texts"].items())
+
+
+def sample_view(snap: dict, *, every: int, key: str) -> None:
+    """Scrub through the samples; the newest shows unless the learner picked an older one."""
+    samples = _all_samples(snap, key=key)
+    if not samples:
+        st.caption(f"A sample appears every {every:,} steps." if every else "This run writes no samples.")
+        return
+    steps = [s for s, _ in samples]
+    pick, newest = f"{key}.sample_step", f"{key}.sample_newest"
+    if st.session_state.get(pick) not in steps or st.session_state.get(pick) == st.session_state.get(newest):
+        st.session_state[pick] = steps[-1]          # following the newest
+    st.session_state[newest] = steps[-1]
+    if len(steps) > 1:
+        st.select_slider("Samples so far: drag back to see how the writing grew", steps, key=pick,
+                         format_func=lambda s: f"{s:,}")
+    step = st.session_state[pick]
+    st.caption(f"Sample at step {step:,}" + (" · the newest" if step == steps[-1] and len(steps) > 1 else ""))
+    st.code(dict(samples)[step], language="text")
+
+
 def watch(job, *, key: str) -> None:
     """A live view of the job: refreshes itself while the job runs, then stops polling."""
     was_active = job.is_active()
+    previous = st.session_state.get(f"{key}.previous")
 
     # Training runs in a child process; every redraw here is work for the server's own
     # core (and its Plotly chart is the largest message a page sends): every 2 s is enough.
@@ -120,13 +209,11 @@ def watch(job, *, key: str) -> None:
     def _live():
         snap = job.snapshot()
         progress_view(snap)
-        st.plotly_chart(loss_figure(snap["history"]), key=f"{key}.loss", width="stretch")
-        if snap["samples"]:
-            step, text = snap["samples"][-1]
-            st.caption(f"Sample at step {step:,}")
-            st.code(text, language="text")
-        else:
-            st.caption("A sample appears every 200 steps.")
+        st.plotly_chart(loss_figure(snap["history"], title=_title(snap["preset"]), previous=previous),
+                        key=f"{key}.loss", width="stretch")
+        if previous:
+            st.caption(f"Dotted, faint: the earlier run ({previous['title']}), for comparison.")
+        sample_view(snap, every=job.cfg.sample_interval, key=key)
         if was_active and snap["status"] not in ACTIVE:
             st.rerun(scope="app")          # finished: redraw the page once, without polling
 
