@@ -28,7 +28,7 @@ SYMBOLS = {
     "=": " equals ", "+": " plus ", "±": " plus or minus ", "−": " minus ", "×": " times ",
     "·": " times ", "∗": " times ", "*": " times ", "÷": " over ", "/": " over ",
     "√": " square root of ", "∑": " sum ", "Σ": " sum ", "∂": " partial ", "∇": " gradient ",
-    "²": " squared ", "³": " cubed ", "^": " to the ", "%": " percent ", "&": " and ",
+    "²": " squared ", "³": " cubed ", "^": " to the ", "_": " sub ", "%": " percent ", "&": " and ",
     "α": " alpha ", "β": " beta ", "γ": " gamma ", "δ": " delta ", "ε": " epsilon ",
     "ζ": " zeta ", "η": " eta ", "θ": " theta ", "ι": " iota ", "κ": " kappa ",
     "λ": " lambda ", "μ": " mu ", "ν": " nu ", "ξ": " xi ", "π": " pi ", "ρ": " rho ",
@@ -48,7 +48,7 @@ PHRASES = {
     "to the second power": "squared", "to the second": "squared",
     "raised to the power of two": "squared", "to the two": "squared",
     "square": "squared", "square root": "square root", "squared root": "square root",
-    "to the power of three": "cubed", "to the third": "cubed",
+    "to the power of three": "cubed", "to the third": "cubed", "to the three": "cubed",
     "to the power of": "to the", "raised to the": "to the", "raised to": "to the",
     "transposed": "transpose", "superscript t": "transpose",
     "summation": "sum", "logarithm": "log", "cos": "cosine", "sqrt": "square root",
@@ -108,11 +108,13 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 def _raw_tokens(text: str) -> list[str]:
-    for _ in range(2):  # symbols, then again for those NFKC spells out ("…" -> "...")
+    for _ in range(4):  # symbols, then again for those NFKC or case folding turn up ("…" -> "...")
+        before = text
         for sym, words in SYMBOLS.items():
             text = text.replace(sym, words)
-        text = unicodedata.normalize("NFKC", text)
-    text = text.casefold()
+        text = unicodedata.normalize("NFKC", text).casefold()
+        if text == before:
+            break
     # digits inside words ("x1") become separate tokens, decimals stay whole
     text = re.sub(r"(\d+(?:\.\d+)?)", r" \1 ", text)
     text = re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])", " ", text)  # y-hat, component-wise

@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import struct
 import threading
 import time
 import wave
@@ -72,7 +73,7 @@ def decode(audio: bytes) -> np.ndarray:
         raise ValueError("No recording arrived. Press Record, read the sentence, then press Stop.")
     try:
         samples = _decode_wav(audio)
-    except (wave.Error, EOFError, ValueError):
+    except _NotWav:
         samples = _decode_other(audio)
     seconds = len(samples) / RATE
     if seconds > MAX_SECONDS:
@@ -84,15 +85,23 @@ def decode(audio: bytes) -> np.ndarray:
     return samples
 
 
+class _NotWav(Exception):
+    """Not a PCM WAV file this module reads itself."""
+
+
 def _decode_wav(audio: bytes) -> np.ndarray:
-    with wave.open(io.BytesIO(audio)) as w:
-        width, channels, rate = w.getsampwidth(), w.getnchannels(), w.getframerate()
-        if w.getnframes() > (MAX_SECONDS + 5) * rate:
-            raise ValueError(f"That recording is {w.getnframes() / rate:.0f} seconds long; Say it "
-                             f"back listens to up to {MAX_SECONDS:.0f} seconds.")
-        frames = w.readframes(w.getnframes())
-    if width not in (1, 2, 4) or not channels or rate <= 0:
-        raise wave.Error("unsupported sample format")
+    try:
+        with wave.open(io.BytesIO(audio)) as w:
+            width, channels, rate = w.getsampwidth(), w.getnchannels(), w.getframerate()
+            if width not in (1, 2, 4) or not channels or rate <= 0:
+                raise _NotWav("unsupported sample format")
+            if w.getnframes() > (MAX_SECONDS + 5) * rate:
+                raise ValueError(f"That recording is {w.getnframes() / rate:.0f} seconds long; Say it "
+                                 f"back listens to up to {MAX_SECONDS:.0f} seconds. Record just the "
+                                 "one sentence.")
+            frames = w.readframes(w.getnframes())
+    except (wave.Error, EOFError, RuntimeError, OSError, struct.error, ZeroDivisionError) as exc:
+        raise _NotWav(str(exc)) from exc
     dtype = {1: np.uint8, 2: np.int16, 4: np.int32}[width]
     x = np.frombuffer(frames[: len(frames) // (width * channels) * width * channels], dtype=dtype)
     x = x.astype(np.float32)
