@@ -51,7 +51,7 @@ def word_diff_html(result: Score) -> str:
             chips.append(_chip(INS, f"+{h}", "extra word"))
     legend = " ".join(_chip(op, label, label) for op, label in
                       ((HIT, "said"), (SUB, "said differently"), (DEL, "left out"), (INS, "extra")))
-    return (f'<div class="fl-say-diff" data-testid="fl-say-diff" style="font-size:1.05rem">{"".join(chips)}</div>'
+    return (f'<div class="fl-say-diff" data-testid="fl-say-diff" style="font-size:1.05rem">{" ".join(chips)}</div>'
             f'<div style="font-size:0.8rem;opacity:0.85">Key: {legend}</div>')
 
 

@@ -34,13 +34,13 @@ class Score:
     insertions: int
 
     def missed_most(self) -> WordDiff | None:
-        """The expected word missed (substituted or left out) most often; the first on a tie."""
+        """The expected word missed (said differently or left out) most often. On a tie, a word
+        said differently comes before one left out, then the earlier one."""
         missed = [w for w in self.words if w.op in (SUB, DEL)]
         if not missed:
             return None
         counts = Counter(w.canon for w in missed)
-        top = max(counts.values())
-        return next(w for w in missed if counts[w.canon] == top)
+        return min(missed, key=lambda w: (-counts[w.canon], w.op != SUB))
 
 
 def _shown(tok: Token) -> str:
