@@ -62,6 +62,9 @@ def main() -> None:
         scores.append(score(c.pronunciation, heard.text).percent)
         total_audio += seconds
 
+    load1 = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"host load (1 min) at the end: {load1:.1f} on {os.cpu_count()} cores: above the core count, "
+          "other work shares the CPU and the times below are inflated by it")
     print(f"model: {model_source()}  threads: {os.environ.get(THREADS_ENV) or 2}  cores seen: {os.cpu_count()}")
     print(f"load: {load_s:.2f} s")
     print(f"clips: {len(clips)} chapter sentences, {total_audio:.0f} s of audio in all")
