@@ -34,8 +34,9 @@ def piper_wav(text: str) -> Path:
             from piper import PiperVoice
             _voice = PiperVoice.load(str(joe.model_path()), config_path=str(joe.config_path()))
         raw = out.with_suffix(".raw.wav")
-        with wave.open(str(raw), "wb") as w:
-            _voice.synthesize_wav(text, w)
+        from piper import SynthesisConfig
+        with wave.open(str(raw), "wb") as w:  # no sampling noise: the same clip on every run
+            _voice.synthesize_wav(text, w, syn_config=SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0, length_scale=1.3))
         _to_16k(raw, out)
     return out
 
