@@ -44,6 +44,8 @@ for start in range(0, len(chapters), COLS):
             badge = " · :green[mastered :material/verified:]" if mastered(ch.slug) else ""
             st.markdown(f"**{ch.number}. {ch.title}**{badge}  \n{ch.tagline}")
             st.progress(n / len(ch.problems), text=f"{n} / {len(ch.problems)} solved")
+            said = progress.get(ch.slug, ChapterProgress()).best_say_back
+            st.caption(f"Said back: best {said:.0f}%" if said is not None else "Said back: not yet")
             st.page_link(ch.page_file, label="Open chapter", icon=":material/menu_book:")
 
 st.subheader("Capstone", anchor=False)

@@ -13,6 +13,7 @@ from components.hotkeys import shortcut_hint, with_shortcut
 from components.notes import notes
 from components.plug_in import plug_in
 from components.practice import practice
+from components.say_it_back import say_it_back
 from components.shell import get_store
 from components.typing_trainer import typing_trainer
 from core.content import chapter_by_slug, load_chapters
@@ -53,6 +54,17 @@ def render_chapter(slug: str) -> None:
 
     _section("Pronunciation", "2 · say it")
     pronunciation(chapter, key=slug)
+
+    def record_reading(text, result):
+        try:
+            store.record_pronunciation(user, slug, text, result.percent)
+        except StoreError as exc:
+            st.session_state[f"{slug}.say_it_back.store_error"] = str(exc)
+
+    say_it_back(chapter, best=store.chapter_progress(user).get(slug, ChapterProgress()).best_say_back,
+                on_attempt=record_reading, key=slug)
+    if err := st.session_state.pop(f"{slug}.say_it_back.store_error", None):
+        st.error(err)
 
     _section("In plain English", "3 · mean it")
     st.markdown(chapter.plain_english)
