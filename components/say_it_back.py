@@ -12,6 +12,7 @@ from typing import Callable
 
 import streamlit as st
 
+from components.voice import hear_it
 from core.content import Chapter
 from core.mastery import SAY_IT_BACK_TO_MASTER
 from core.speech import HIT, SUB, DEL, INS, Score, score, transcribe
@@ -102,7 +103,7 @@ def _typed(chapter: Chapter, k: str, on_attempt) -> None:
                 st.session_state[f"{k}.error"] = "Type the sentence as you said it, then score it."
 
 
-def _result(last: dict, best: float | None) -> None:
+def _result(last: dict, best: float | None, *, key: str) -> None:
     result: Score = last["score"]
     best = max(best or 0.0, result.percent)
     st.markdown(f'<p data-testid="fl-say-percent" style="font-size:1.6rem;font-weight:600;margin:0.2em 0">'
@@ -117,7 +118,7 @@ def _result(last: dict, best: float | None) -> None:
         heard = f", heard as “{missed.heard}”" if missed.op == SUB else ", left out"
         st.info(f"Word to practise: **{missed.target}**{heard}. Say it on its own a few times, "
                 "slowly, then read the whole sentence again.", icon=":material/record_voice_over:")
-        # Hear it, for the word missed most: hear_it(missed.target, key=f"{key}.say_it_back.hear_missed")
+        hear_it(missed.target, key=f"{key}.hear_missed", label=f"Hear “{missed.target}”")
     if result.percent >= SAY_IT_BACK_TO_MASTER:
         st.success(f"{result.percent:.0f}%: that reading counts toward mastering this chapter.",
                    icon=":material/check_circle:")
@@ -141,6 +142,6 @@ def say_it_back(chapter: Chapter, *, best: float | None = None,
         st.warning(err, icon=":material/mic_off:")
     last = st.session_state.get(f"{k}.last")
     if last:
-        _result(last, best)
+        _result(last, best, key=k)
         return last["score"]
     return None
