@@ -7,7 +7,7 @@ import torch
 
 from capstone.job import REPO_ROOT
 from capstone.presets import PRESETS, make_config
-from capstone.train import describe_device, lr_at, pick_device, train
+from capstone.train import describe_device, lr_at, pick_device, seed_from_text, train
 
 
 def test_loss_goes_down_over_50_steps(small_data, tiny_cfg):
@@ -64,12 +64,27 @@ def test_stop_event_stops(small_data, tiny_cfg):
 
 
 def test_lr_schedule_shape():
-    cfg = make_config("default", max_iters=1000, warmup_iters=100,
+    cfg = make_config("default", max_iters=1000, warmup_iters=100, decay_frac=0.25,
                       learning_rate=1e-2, min_lr=1e-3)
     assert lr_at(0, cfg) == pytest.approx(1e-4)          # warming up
     assert lr_at(99, cfg) == pytest.approx(1e-2)         # peak
-    assert lr_at(550, cfg) == pytest.approx(5.5e-3)      # half way down the cosine
-    assert lr_at(1000, cfg) == pytest.approx(1e-3)       # floor
+    assert lr_at(500, cfg) == lr_at(749, cfg) == pytest.approx(1e-2)   # stable
+    assert lr_at(874, cfg) == pytest.approx(5.5e-3)      # half way down the line
+    assert lr_at(999, cfg) == pytest.approx(1e-3)        # the last step: the floor
+    lrs = [lr_at(i, cfg) for i in range(750, 1000)]
+    assert all(a > b for a, b in zip(lrs, lrs[1:]))      # decaying all the way
+
+
+def test_seed_from_text():
+    assert seed_from_text("3") == 3 and seed_from_text(" 42 ") == 42 and seed_from_text(7) == 7
+    ada = seed_from_text("Ada Lovelace")
+    assert ada == seed_from_text("Ada Lovelace") == seed_from_text(" Ada Lovelace\n")
+    assert ada != seed_from_text("ada lovelace")
+    for text in ("Ada Lovelace", "", "-3", "٣", "9" * 40, "🙂"):
+        s = seed_from_text(text)
+        assert isinstance(s, int) and 0 <= s < 2**63 - 15
+    with pytest.raises(TypeError):
+        seed_from_text(None)
 
 
 def test_presets_and_device():
