@@ -69,13 +69,13 @@ PRESETS = {p.name: p for p in [
            "Both curves fall together and level off near 1.5; samples turn from noise "
            "into Shakespeare-shaped words and names.",
            {}),
-    # warmup raises the rate step by step to 1.0, a hundred times the default: the loss
-    # first falls, then turns once the rate passes a few hundredths, and blows up
+    # warmup raises the rate by 0.05 a step towards 10, a thousand times the default's:
+    # the loss first falls, turns once the rate passes a few tenths, then blows up
     Preset("lr_too_high", "Learning rate too high",
            "The loss falls for a few steps while warmup keeps the rate small, then turns "
            "and climbs, swinging up and down, until it blows up (NaN or far above random "
            "guessing) and the run is reported as diverged.",
-           {"learning_rate": 1.0, "min_lr": 1.0, "warmup_iters": 100, "grad_clip": 0.0,
+           {"learning_rate": 10.0, "min_lr": 10.0, "warmup_iters": 200, "grad_clip": 0.0,
             "max_iters": 300, "eval_interval": 5, "eval_iters": 4}),
     Preset("lr_too_low", "Learning rate too low",
            "The loss crawls down a gentle slope and is still high when the run ends.",

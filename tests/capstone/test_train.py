@@ -48,6 +48,21 @@ def test_too_high_lr_is_reported_not_raised(small_data):
     assert "diverged" in res.error
     assert records[-1]["status"] == "diverged" and records[-1]["val_loss"] is None
     assert res.step < cfg.max_iters
+    # the failure develops where a learner sees it: first down, then up, then over
+    val = [r["val_loss"] for r in records if r["val_loss"] is not None]
+    assert res.step >= 10 and len(val) >= 3
+    low = val.index(min(val))
+    assert val[low] < val[0] - 0.3           # it learned at first, while the rate was small
+    assert max(val[low:]) > val[low] + 0.3   # then climbed, before it blew up
+
+
+def test_pathology_presets_draw_a_curve():
+    """Each pathology changes a few settings and is evaluated often enough in its run
+    to draw its failure: at least a dozen points on each curve."""
+    for p in PRESETS.values():
+        cfg = make_config(p.name)
+        assert len(p.overrides) <= 7 and p.look_for.endswith(".")
+        assert cfg.max_iters // cfg.eval_interval >= 12, p.name
 
 
 def test_stop_event_stops(small_data, tiny_cfg):
