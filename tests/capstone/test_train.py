@@ -40,20 +40,20 @@ def test_same_seed_same_weight_bytes(small_data, tiny_cfg):
 
 
 def test_too_high_lr_is_reported_not_raised(small_data):
-    cfg = make_config("lr_too_high", batch_size=8, eval_iters=2, eval_batch_size=16,
-                      device="cpu", sample_interval=0)
+    cfg = make_config("lr_too_high", eval_iters=2, eval_batch_size=32, device="cpu",
+                      sample_interval=0, threads=1)
     records = []
     res = train(cfg, small_data, on_eval=records.append)
     assert res.status == "diverged"
     assert "diverged" in res.error
     assert records[-1]["status"] == "diverged" and records[-1]["val_loss"] is None
     assert res.step < cfg.max_iters
-    # the failure develops where a learner sees it: first down, then up, then over
+    # the failure develops where a learner sees it: over tens of steps, swinging
     val = [r["val_loss"] for r in records if r["val_loss"] is not None]
-    assert res.step >= 10 and len(val) >= 3
+    assert res.step >= 15 and len(val) >= 4
+    assert val[1] > val[0] + 0.5              # a jump above the start
     low = val.index(min(val))
-    assert val[low] < val[0] - 0.3           # it learned at first, while the rate was small
-    assert max(val[low:]) > val[low] + 0.3   # then climbed, before it blew up
+    assert max(val[low:]) > val[low] + 0.5    # a climb after the lowest point
 
 
 def test_pathology_presets_draw_a_curve():
