@@ -8,7 +8,7 @@ from capstone.device import default_threads
 from capstone.job import JobRefused, JobRegistry, estimate_eta
 
 
-def wait_for(cond, timeout=60):
+def wait_for(cond, timeout=180):   # the child runs at a low priority: slow to start on a busy host
     end = time.time() + timeout
     while time.time() < end:
         if cond():
