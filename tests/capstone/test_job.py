@@ -8,7 +8,8 @@ from capstone.device import default_threads
 from capstone.job import JobRefused, JobRegistry, estimate_eta
 
 
-def wait_for(cond, timeout=180):   # the child runs at a low priority: slow to start on a busy host
+def wait_for(cond, timeout=180):
+    # the child runs at a low priority (worker.NICENESS): on a busy host it starts slowly
     end = time.time() + timeout
     while time.time() < end:
         if cond():
