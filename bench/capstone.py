@@ -207,7 +207,8 @@ def main():
         if "t" not in reached and val <= args.target:
             reached.update(t=rec["elapsed_s"], step=rec["step"],
                            tokens=rec["step"] * tokens_per_step)
-        if rec["elapsed_s"] <= args.budget and (best["in_budget"] is None or val < best["in_budget"]):
+        in_budget = rec["elapsed_s"] <= args.budget
+        if in_budget and (best["in_budget"] is None or val < best["in_budget"]):
             best["in_budget"] = val
 
     t0 = time.perf_counter()

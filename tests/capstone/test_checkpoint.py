@@ -95,7 +95,8 @@ def test_version_1_checkpoints_still_load():
 
 
 def test_tied_head_is_stored_once():
-    tied = GPT(GPTConfig(vocab_size=len(VOCAB), tie_head=True), generator=torch.Generator().manual_seed(2))
+    tied = GPT(GPTConfig(vocab_size=len(VOCAB), tie_head=True),
+               generator=torch.Generator().manual_seed(2))
     blob = save_checkpoint(tied, VOCAB)
     (n,) = struct.unpack("<Q", blob[:8])
     assert "lm_head.weight" not in json.loads(blob[8:8 + n])
