@@ -22,7 +22,7 @@ def test_job_runs_to_the_end_with_samples(small_data, tiny_cfg):
     reg = JobRegistry(max_running=2)
     cfg = replace(tiny_cfg, max_iters=30, sample_interval=10, sample_chars=30)
     job = reg.start("ann", cfg, small_data)
-    assert job.join(120)
+    assert job.join(300)
     s = job.snapshot()
     assert s["status"] == "finished" and s["step"] == 30 and s["total_steps"] == 30
     assert [h[0] for h in s["history"]] == [0, 10, 20, 30]
@@ -48,7 +48,7 @@ def test_eta_counts_down_from_the_measured_pace(small_data, tiny_cfg):
     reg = JobRegistry(max_running=1)
     job = reg.start("ann", cfg, small_data)
     assert job.snapshot()["eta_s"] is None                      # no pace measured yet
-    assert wait_for(lambda: job.snapshot()["eta_s"] is not None, timeout=120)
+    assert wait_for(lambda: job.snapshot()["eta_s"] is not None, timeout=180)
     first = job.snapshot()
     assert first["eta_s"] > 0
     time.sleep(0.3)
@@ -107,11 +107,11 @@ def test_unwatched_run_gives_its_slot_to_a_new_learner(small_data, tiny_cfg):
 def test_a_training_process_that_dies_is_reported(small_data, tiny_cfg):
     reg = JobRegistry(max_running=1)
     a = reg.start("ann", replace(tiny_cfg, max_iters=100_000, eval_interval=1000), small_data)
-    assert wait_for(lambda: a.snapshot()["step"] > 0, timeout=120)
+    assert wait_for(lambda: a.snapshot()["step"] > 0, timeout=180)
     a._process.kill()                                 # e.g. the server ran out of memory
     assert a.join(60)
     s = a.snapshot()
     assert s["status"] == "failed" and "ended unexpectedly" in s["error"]
     assert a.checkpoint_bytes() is None and not a.alive()
     b = reg.start("bob", replace(tiny_cfg, max_iters=5), small_data)   # its slot is free
-    assert b.join(120) and b.snapshot()["status"] == "finished"
+    assert b.join(300) and b.snapshot()["status"] == "finished"
