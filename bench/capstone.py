@@ -8,9 +8,11 @@ Prints how much the host held this process up (a probe: figures taken on a throt
 machine are slow and noisy); the parameter count; median ms/iteration and tokens/s, and
 tokens/s over the fastest quarter of steps, and the mean step (which a host that
 pauses the process now and then drives far above the median), at batch 12 x context 64
-(the size nanoGPT's reference figures use) and at the default preset's batch size;
-validation loss at fixed steps of the default preset; and the wall time (training plus
-evaluations) at which validation loss first reached --target.
+(the size nanoGPT's reference figures use) and at the default preset's batch size, where
+the network as it was before rotary positions (learned positions, biases, tied head) is
+timed side by side; validation loss at fixed steps of the default preset; the training
+tokens it took to first reach --target (1.55), and the wall time (training plus
+evaluations) of that, and the best validation loss within --budget seconds.
 
 At batch 12 the same network is also trained the way nanoGPT's train.py does it (see
 reference_step) with dropout 0, in alternating blocks of steps, and the ratio of
@@ -51,10 +53,11 @@ def host_stalls(seconds=3.0, gap=0.05):
     return lost / seconds
 
 
-def our_step(data, batch_size, device):
-    """One optimiser step as capstone.train takes it: our flat AdamW and clipping."""
+def our_step(data, batch_size, device, **model_kw):
+    """One optimiser step as capstone.train takes it: our flat AdamW and clipping.
+    model_kw: GPTConfig settings to change (e.g. the learned positions of before)."""
     cfg = make_config("default", batch_size=batch_size)
-    mcfg = GPTConfig(vocab_size=len(data.vocab))
+    mcfg = GPTConfig(vocab_size=len(data.vocab), **model_kw)
     model = GPT(mcfg, generator=torch.Generator().manual_seed(0)).to(device)
     opt = model.configure_optimizer(cfg.learning_rate, cfg.weight_decay, (cfg.beta1, cfg.beta2))
     g = torch.Generator().manual_seed(0)
@@ -68,6 +71,11 @@ def our_step(data, batch_size, device):
         opt.step()
         loss.item()  # wait for the device
     return step, model.num_params()
+
+
+# the default network before rotary positions: a learned position table, biases, a head
+# tied to the token embedding
+BEFORE = dict(rope=False, bias=True, tie_head=True)
 
 
 def reference_step(data, batch_size, device, dropout):
@@ -147,6 +155,8 @@ def main():
         step, n_params = our_step(data, bs, device)
         with_reference = bs == 12 and not args.no_reference
         steps = {"capstone": step}
+        if bs == default.batch_size:   # the architecture before RoPE, for the cost of it
+            steps["capstone before RoPE"] = our_step(data, bs, device, **BEFORE)[0]
         if with_reference:
             steps["nanoGPT-style, dropout 0"] = reference_step(data, bs, device, 0.0)
         times = time_side_by_side(steps, n_iters)
@@ -154,6 +164,7 @@ def main():
             times["nanoGPT-style, dropout 0.2"] = time_side_by_side(
                 {"d": reference_step(data, bs, device, 0.2)}, n_iters)["d"]
         summary_key = {"capstone": f"tokens_per_s_b{bs}",
+                       "capstone before RoPE": f"tokens_per_s_b{bs}_before_rope",
                        "nanoGPT-style, dropout 0": f"tokens_per_s_b{bs}_ref_dropout0",
                        "nanoGPT-style, dropout 0.2": f"tokens_per_s_b{bs}_ref_dropout02"}
         tokens = bs * GPTConfig.block_size
@@ -179,16 +190,26 @@ def main():
     steps = args.steps or (300 if args.quick else default.max_iters)
     cfg = make_config("default", device=device, max_iters=steps, threads=threads,
                       eval_interval=min(default.eval_interval, max(1, steps // 3)))
+    tokens_per_step = cfg.batch_size * cfg.block_size
     print(f"\ntraining preset 'default' for {steps} steps: batch {cfg.batch_size}, "
-          f"lr {cfg.learning_rate} -> {cfg.min_lr} (cosine, warmup {cfg.warmup_iters}), "
+          f"lr {cfg.learning_rate} (warmup {cfg.warmup_iters}, stable, then linear decay "
+          f"over the last {cfg.decay_frac:.0%} to {cfg.min_lr}), "
           f"eval every {cfg.eval_interval} steps x {cfg.eval_iters} batches")
     reached = {}
+    best = {"in_budget": None}
 
     def on_eval(rec):
         print(f"  step {rec['step']:5d}  train {rec['train_loss']}  val {rec['val_loss']}  "
               f"{rec['elapsed_s']:7.1f} s  {rec['tokens_per_s']:,} tok/s", flush=True)
-        if "t" not in reached and rec["val_loss"] is not None and rec["val_loss"] <= args.target:
-            reached.update(t=rec["elapsed_s"], step=rec["step"])
+        val = rec["val_loss"]
+        if val is None:
+            return
+        if "t" not in reached and val <= args.target:
+            reached.update(t=rec["elapsed_s"], step=rec["step"],
+                           tokens=rec["step"] * tokens_per_step)
+        in_budget = rec["elapsed_s"] <= args.budget
+        if in_budget and (best["in_budget"] is None or val < best["in_budget"]):
+            best["in_budget"] = val
 
     t0 = time.perf_counter()
     res = train(cfg, data, on_eval=on_eval)
@@ -196,15 +217,22 @@ def main():
     final = res.records[-1]
     print(f"\nfinal val loss {final['val_loss']} after {res.step} steps, {total:.1f} s in all "
           f"(training tokens/s {final['tokens_per_s']:,})")
+    vals = [r["val_loss"] for r in res.records if r["val_loss"] is not None]
+    print(f"best val loss {min(vals) if vals else None}; best within {args.budget:.0f} s "
+          f"(training plus evaluations) {best['in_budget']}")
     if reached:
         ok = "within" if reached["t"] <= args.budget else "OUTSIDE"
-        print(f"reached val loss <= {args.target} at step {reached['step']} after "
+        print(f"tokens to val loss <= {args.target}: {reached['tokens'] / 1e6:.2f} M "
+              f"(step {reached['step']}, evaluated every {cfg.eval_interval} steps), after "
               f"{reached['t']:.1f} s ({ok} the {args.budget:.0f} s budget)")
     else:
-        print(f"did not reach val loss <= {args.target}")
-    summary.update(final_val_loss=final["val_loss"], steps=res.step, total_s=round(total, 1),
-                   train_tokens_per_s=final["tokens_per_s"],
-                   time_to_target_s=reached.get("t"), target=args.target)
+        print(f"tokens to val loss <= {args.target}: not reached in "
+              f"{res.step * tokens_per_step / 1e6:.2f} M")
+    summary.update(final_val_loss=final["val_loss"], best_val_loss=min(vals) if vals else None,
+                   best_val_loss_in_budget=best["in_budget"], steps=res.step,
+                   total_s=round(total, 1), train_tokens_per_s=final["tokens_per_s"],
+                   time_to_target_s=reached.get("t"), tokens_to_target=reached.get("tokens"),
+                   target=args.target)
     if args.json:
         print(json.dumps(summary))
 

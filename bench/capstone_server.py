@@ -1,6 +1,7 @@
 """How fast a run started from the page trains while the web server's Python is busy.
 
     python bench/capstone_server.py [--steps 150] [--rounds 2]
+    python bench/capstone_server.py --latency [--seconds 20]
 
 A page-started run lives beside the web server. This prints tokens/s for the same short
 run (batch 12, one CPU thread) three ways, alternating, so a slow patch of the machine
@@ -10,13 +11,25 @@ hits each of them alike:
                as the server's thread is when it draws pages
   thread+busy  the same run in a thread of this process instead, for comparison:
                it has to win Python's interpreter lock back after every torch call
+
+--latency instead measures what a learner feels while a page-started run trains: it
+starts a real `streamlit run app.py`, then times, with no run and then while a default
+preset run (every core, at the lower priority job.py gives it) trains beside it,
+  http     an HTTP GET of a chapter page and of the health endpoint of that server
+  render   a warm Streamlit AppTest render of the first chapter page in this process
+and prints the median and the slowest of each, and the run's tokens/s.
 """
 
 import argparse
+import os
+import socket
 import statistics
+import subprocess
 import sys
+import tempfile
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -51,13 +64,97 @@ def run(how, cfg, data):
         stop.set()
 
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get_ms(url):
+    t = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=60) as r:
+        r.read()
+    return (time.perf_counter() - t) * 1000
+
+
+def timings(probes, seconds, gap=0.25):
+    """Each probe (name -> function returning ms) called in turn for `seconds`."""
+    got = {name: [] for name in probes}
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        for name, probe in probes.items():
+            got[name].append(probe())
+        time.sleep(gap)
+    return got
+
+
+def latency(args, data):
+    from streamlit.testing.v1 import AppTest
+
+    from core.content import load_chapters
+
+    env = dict(os.environ, FORMULA_LAB_DB=str(Path(tempfile.mkdtemp()) / "bench.duckdb"))
+    os.environ["FORMULA_LAB_DB"] = env["FORMULA_LAB_DB"]
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py",
+                               "--server.port", str(port), "--server.address", "127.0.0.1",
+                               "--server.headless", "true"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(240):
+            try:
+                get_ms(f"{base}/_stcore/health")
+                break
+            except OSError:
+                time.sleep(0.5)
+        chapter = load_chapters()[0]
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+        at.switch_page(chapter.page_file).run()          # cold render, not counted
+
+        def render():
+            t = time.perf_counter()
+            at.run()
+            return (time.perf_counter() - t) * 1000
+
+        slug = Path(chapter.page_file).stem
+        probes = {"http page": lambda: get_ms(f"{base}/{slug}"),
+                  "http health": lambda: get_ms(f"{base}/_stcore/health"),
+                  "render chapter": render}
+        results = {"no run": timings(probes, args.seconds)}
+        cfg = make_config("default", sample_interval=200)
+        job = JobRegistry(max_running=1).start("bench", cfg, data)
+        while job.snapshot()["step"] == 0 and job.is_active():
+            time.sleep(0.2)
+        results["while training"] = timings(probes, args.seconds)
+        snap = job.snapshot()
+        job.stop(wait=60)
+        print(f"run beside it: {snap['device']['name'] if snap['device'] else '?'}, "
+              f"{snap['tokens_per_s']:,.0f} tokens/s, step {snap['step']} after "
+              f"{snap['elapsed_s']:.0f} s, eta_s {snap['eta_s']}")
+        for when, got in results.items():
+            for name, ms in got.items():
+                print(f"{when:15s} {name:15s} median {statistics.median(ms):7.1f} ms   "
+                      f"slowest {max(ms):7.1f} ms   ({len(ms)} probes)")
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--steps", type=int, default=150)
     ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--latency", action="store_true", help="time pages while a run trains")
+    ap.add_argument("--seconds", type=float, default=20.0, help="--latency: seconds per phase")
     ap.add_argument("--data", default=None, help="corpus file (default: capstone.prepare lookup)")
     args = ap.parse_args()
     data = load_dataset(args.data)
+    if args.latency:
+        return latency(args, data)
     cfg = make_config("default", device="cpu", threads=1, batch_size=12, max_iters=args.steps,
                       eval_interval=args.steps, eval_iters=2, final_eval_iters=2, sample_interval=0)
     ways = ["alone", "child+busy", "thread+busy"]

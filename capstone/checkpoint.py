@@ -1,7 +1,11 @@
 """Save and load a trained model as ONE safetensors file.
 
-The file holds the weights plus, in its text metadata, JSON strings for the model
-config, the vocabulary and some training info (seed, preset, step). safetensors is
+The file holds the weights plus, in its text metadata, ONE entry: canonical JSON (keys
+sorted, no spaces) holding the format version, the model config, the vocabulary and
+some training info (seed, preset, step). One entry, because safetensors writes the
+entries of its metadata map in no fixed order: with several, two saves of the same
+model could differ byte for byte. Files of version 1 (one entry per item) still load.
+safetensors is
 plain data (a JSON header + raw tensor bytes): loading it never runs code, unlike
 pickle-based formats, which we never use.
 
@@ -22,10 +26,10 @@ from .model import GPT, GPTConfig
 from .prepare import Vocab
 
 FORMAT = "formula-lab-capstone"
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"              # "1": config, vocab, info as separate metadata entries
 MAX_BYTES = 64 * 1024 * 1024      # a spec-size model is under 1 MB; refuse huge files
 MAX_HEADER_BYTES = 1024 * 1024
-TIED = "lm_head.weight"           # same tensor as transformer.wte.weight; stored once
+TIED = "lm_head.weight"           # with a tied head, transformer.wte.weight: stored once
 
 
 class CheckpointError(ValueError):
@@ -45,22 +49,23 @@ def save_checkpoint(model, vocab, path=None, info=None):
     `path` when given. Returns the bytes."""
     if len(vocab) != model.config.vocab_size:
         raise ValueError("vocabulary size does not match the model")
-    tensors = {k: v.detach().to("cpu").contiguous()
-               for k, v in model.state_dict().items() if k != TIED}
-    metadata = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "config": json.dumps(model.config.to_dict()),
-        "vocab": json.dumps(vocab.chars),
-        "info": json.dumps(info or {}),
-    }
-    data = st_save(tensors, metadata=metadata)
+    tensors = {k: v.detach().to("cpu").contiguous() for k, v in model.state_dict().items()}
+    if model.config.tie_head:
+        tensors.pop(TIED)
+    content = {"format_version": FORMAT_VERSION, "config": model.config.to_dict(),
+               "vocab": vocab.chars, "info": info or {}}
+    data = st_save(tensors, metadata={FORMAT: canonical_json(content)})
     if path is not None:
         path = Path(path)
         tmp = path.with_name(path.name + ".part")
         tmp.write_bytes(data)
         tmp.replace(path)
     return data
+
+
+def canonical_json(obj):
+    """One spelling per value: sorted keys, no spaces, non-ASCII as \\u escapes."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), allow_nan=False)
 
 
 def _read_header(data):
@@ -81,11 +86,26 @@ def _read_header(data):
     return header
 
 
-def _parse_metadata(meta):
+def _metadata_items(meta):
+    """(config dict, vocabulary list, info dict) from either metadata layout."""
+    if isinstance(meta, dict) and FORMAT in meta:            # version 2: one JSON entry
+        try:
+            content = json.loads(meta[FORMAT])
+        except json.JSONDecodeError as e:
+            raise CheckpointError(f"checkpoint metadata is not valid JSON: {e}") from e
+        if not isinstance(content, dict):
+            raise CheckpointError("checkpoint metadata is not a JSON object")
+        if content.get("format_version") != FORMAT_VERSION:
+            raise CheckpointError(
+                f"unsupported checkpoint version {content.get('format_version')!r}")
+        for key in ("config", "vocab"):
+            if key not in content:
+                raise CheckpointError(f"checkpoint metadata lacks '{key}'")
+        return content["config"], content["vocab"], content.get("info", {})
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise CheckpointError("this safetensors file is not a Formula Lab capstone checkpoint "
                               "(metadata 'format' missing or different)")
-    if meta.get("format_version") != FORMAT_VERSION:
+    if meta.get("format_version") != "1":
         raise CheckpointError(f"unsupported checkpoint version {meta.get('format_version')!r}")
     for key in ("config", "vocab"):
         if key not in meta:
@@ -96,6 +116,14 @@ def _parse_metadata(meta):
         info = json.loads(meta.get("info", "{}"))
     except json.JSONDecodeError as e:
         raise CheckpointError(f"checkpoint metadata is not valid JSON: {e}") from e
+    if isinstance(cfg_dict, dict):
+        # version 1 predates these settings: it always had learned positions, a tied head
+        cfg_dict = {"rope": False, "tie_head": True, **cfg_dict}
+    return cfg_dict, chars, info
+
+
+def _parse_metadata(meta):
+    cfg_dict, chars, info = _metadata_items(meta)
 
     # config: known fields, right types, sane values
     if not isinstance(cfg_dict, dict):
@@ -110,8 +138,10 @@ def _parse_metadata(meta):
             raise CheckpointError(f"checkpoint config {name}={v!r} is not a sensible size")
     if config.n_embd % config.n_head:
         raise CheckpointError("checkpoint config: n_embd must be divisible by n_head")
-    if not isinstance(config.bias, bool) or not isinstance(config.dropout, (int, float)):
-        raise CheckpointError("checkpoint config: bias must be true/false, dropout a number")
+    if (not all(isinstance(getattr(config, f), bool) for f in ("bias", "rope", "tie_head"))
+            or not isinstance(config.dropout, (int, float))):
+        raise CheckpointError("checkpoint config: bias, rope and tie_head must be true/false, "
+                              "dropout a number")
 
     # vocabulary: distinct single characters, one per token id
     if (not isinstance(chars, list) or not all(isinstance(c, str) and len(c) == 1 for c in chars)
@@ -146,7 +176,8 @@ def load_checkpoint(src, device="cpu"):
     # the tensors the config calls for, by name and shape (built on the meta device:
     # no memory is allocated, whatever the config says)
     with torch.device("meta"):
-        expected = {k: tuple(v.shape) for k, v in GPT(config).state_dict().items() if k != TIED}
+        expected = {k: tuple(v.shape) for k, v in GPT(config).state_dict().items()
+                    if not (config.tie_head and k == TIED)}
     found = {k: v for k, v in header.items() if k != "__metadata__"}
     missing = sorted(set(expected) - set(found))
     unexpected = sorted(set(found) - set(expected))
@@ -175,7 +206,7 @@ def load_checkpoint(src, device="cpu"):
 
     model = GPT(config)
     result = model.load_state_dict(tensors, strict=False)
-    if result.unexpected_keys or set(result.missing_keys) != {TIED}:
+    if result.unexpected_keys or set(result.missing_keys) != ({TIED} if config.tie_head else set()):
         raise CheckpointError(f"checkpoint does not fit the model: {result}")
     model.eval()
     return Checkpoint(model=model.to(device), vocab=vocab, config=config, info=info)

@@ -36,10 +36,9 @@ def usable_cpus():
 
 def default_threads(leave_one_free=False):
     """CPU threads for training: the usable cores, at most 8 (a model this small gains
-    nothing from more). leave_one_free: keep a core for a web server in the same
-    process. Worker threads wait for work by spinning for a moment, which is the fastest
-    choice on an otherwise idle machine but stalls every step when another busy thread
-    wants their core; on 2 cores with a server beside it, one thread is the steady choice."""
+    nothing from more). leave_one_free: keep a core for other work in the same process.
+    (A page-started run does not need it: it trains in a child process at a lower
+    priority, see worker.py, so the web server gets a core whenever it wants one.)"""
     n = usable_cpus()
     if leave_one_free and n > 1:
         n -= 1

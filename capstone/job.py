@@ -35,8 +35,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent   # so the child finds `capst
 
 def job_threads():
     """CPU threads a run started through the registry gets when its config says 0
-    (automatic): all cores but one, which stays with the web server beside it."""
-    return default_threads(leave_one_free=True)
+    (automatic): every core. The web server stays responsive all the same because the
+    training process runs at a lower scheduling priority (worker.NICENESS): whenever the
+    server has a page to draw, the kernel gives it the core first."""
+    return default_threads()
 
 
 class JobRefused(RuntimeError):
@@ -65,7 +67,9 @@ class TrainingJob:
             "history": [],   # (step, train_loss, val_loss) at each evaluation
             "samples": [],   # (step, text), newest last
             "error": "", "device": None, "started_at": None, "ended_at": None,
+            "eta_s": None,   # seconds still to go, from the speed so far (None: not known yet)
         }
+        self._eta_at = None            # (eta_s, time.time()) when the child last reported
 
     # -- reading ---------------------------------------------------------------
 
@@ -81,6 +85,11 @@ class TrainingJob:
             s["stopping"] = self._stop_asked
             if s["status"] == "running" and s["started_at"] is not None:
                 s["elapsed_s"] = time.time() - s["started_at"]
+            if s["status"] in DONE:
+                s["eta_s"] = 0.0
+            elif self._eta_at is not None:   # count down between the child's reports
+                eta, at = self._eta_at
+                s["eta_s"] = max(0.0, eta - (time.time() - at))
         return s
 
     @property
@@ -214,6 +223,9 @@ class TrainingJob:
                 d = msg["progress"]
                 st.update(step=d["step"], loss=d["loss"], lr=d["lr"],
                           tokens_per_s=d["tokens_per_s"], elapsed_s=d["elapsed_s"])
+                eta = estimate_eta(d["step"], st["total_steps"], d["elapsed_s"], self.cfg)
+                self._eta_at = (eta, time.time())
+                st["eta_s"] = eta
             elif kind == "eval":
                 rec = msg["record"]
                 st["history"].append((rec["step"], rec["train_loss"], rec["val_loss"]))
@@ -226,6 +238,21 @@ class TrainingJob:
                 st.update(status=msg["status"], error=msg["error"], step=msg["step"])
             elif kind == "failed":
                 st.update(status="failed", error=msg["error"], traceback=msg["traceback"])
+
+
+def estimate_eta(step, total_steps, elapsed_s, cfg):
+    """Seconds a run still needs, from its pace so far: wall time per step (evaluations
+    and samples included, as they recur), times the steps left, plus the longer final
+    evaluation. None before the first step."""
+    if step <= 0 or elapsed_s <= 0:
+        return None
+    per_step = elapsed_s / step
+    left = max(0, total_steps - step) * per_step
+    # the last evaluation uses final_eval_iters batches instead of eval_iters; one eval
+    # batch (eval_batch_size rows, forward only) costs about as much as one training step
+    extra_batches = 2 * max(0, cfg.final_eval_iters - cfg.eval_iters)
+    extra = extra_batches * per_step * cfg.eval_batch_size / max(1, 3 * cfg.batch_size)
+    return round(left + extra, 1)
 
 
 class JobRegistry:

@@ -1,10 +1,15 @@
 """A small character-level GPT, small enough to read in one sitting.
 
-Shape of the network (defaults give about 208k parameters):
+Shape of the network (defaults give about 209k parameters):
 
-    idx (B, T) -> token embedding + position embedding -> (B, T, C)
+    idx (B, T) -> token embedding -> (B, T, C)
     -> n_layer x [ x + attn(ln_1(x)) ; x + mlp(ln_2(x)) ]   (Pre-LN blocks)
-    -> ln_f -> lm_head (weights shared with the token embedding) -> logits (B, T, V)
+    -> ln_f -> lm_head (its own matrix, or the token embedding's) -> logits (B, T, V)
+
+Positions enter inside attention: queries and keys are rotated by an angle that grows
+with their position (RoPE, see apply_rope), so the score of query t against key s
+depends on t - s, how far back the key lies. Checkpoints made before that (rope false)
+add a learned position embedding to the token embedding instead.
 
 Letters used in the shape comments:
     B batch, T time (sequence length), C channels (n_embd),
@@ -29,7 +34,9 @@ class GPTConfig:
     block_size: int = 64    # longest context the model can see
     vocab_size: int = 65    # number of distinct characters (set from the corpus)
     dropout: float = 0.0    # 0.0: no dropout (tiny model, short training)
-    bias: bool = True       # biases in Linear and LayerNorm layers
+    bias: bool = False      # biases in Linear and LayerNorm layers
+    rope: bool = True       # rotary positions in attention (False: learned position table)
+    tie_head: bool = False  # the output head reuses the token embedding matrix
 
     def to_dict(self):
         return asdict(self)
@@ -55,6 +62,23 @@ class LayerNorm(nn.Module):
         return F.layer_norm(x, self.weight.shape, self.weight, self.bias, 1e-5)
 
 
+def rope_tables(block_size, head_size, base=10000.0):
+    """cos and sin of the rotation angles, each (block_size, head_size // 2): position t
+    turns channel pair i by the angle t * base**(-2i / head_size), fast for the first
+    pairs, slow for the last."""
+    inv_freq = base ** (-torch.arange(0, head_size, 2, dtype=torch.float32) / head_size)
+    angles = torch.arange(block_size, dtype=torch.float32)[:, None] * inv_freq[None, :]
+    return angles.cos(), angles.sin()
+
+
+def apply_rope(x, cos, sin):
+    """Rotate each channel pair (x[..., i], x[..., i + hs/2]) of x (..., T, hs) by its
+    position's angle; cos, sin: (T, hs/2) for those positions. Applied to queries and
+    keys alike, q_t . k_s then depends only on t - s."""
+    x1, x2 = x.chunk(2, dim=-1)
+    return torch.cat([x1 * cos - x2 * sin, x1 * sin + x2 * cos], dim=-1)
+
+
 class CausalSelfAttention(nn.Module):
 
     def __init__(self, config):
@@ -63,21 +87,37 @@ class CausalSelfAttention(nn.Module):
         self.n_head = config.n_head
         self.n_embd = config.n_embd
         self.dropout = config.dropout
+        self.rope = config.rope
+        if config.rope:   # not weights: recomputed at build, so not saved in checkpoints
+            cos, sin = rope_tables(config.block_size, config.n_embd // config.n_head)
+            self.register_buffer("rope_cos", cos, persistent=False)
+            self.register_buffer("rope_sin", sin, persistent=False)
         # query, key and value for all heads in one matrix multiply
         self.c_attn = nn.Linear(config.n_embd, 3 * config.n_embd, bias=config.bias)
         # output projection back into the residual stream
         self.c_proj = nn.Linear(config.n_embd, config.n_embd, bias=config.bias)
         self.resid_dropout = nn.Dropout(config.dropout)
 
+    def qkv(self, x, pos_offset=0):
+        """Queries, keys and values of x (B, T, C) at absolute positions pos_offset..,
+        each (B, nh, T, hs), with the rotary positions already applied to q and k.
+        The one place attention's inputs are made (forward uses it)."""
+        B, T, C = x.size()
+        nh, hs = self.n_head, C // self.n_head
+        qkv = self.c_attn(x).view(B, T, 3 * nh, hs).transpose(1, 2)  # (B, 3nh, T, hs)
+        q, k, v = qkv.split(nh, dim=1)                               # each (B, nh, T, hs)
+        if self.rope:
+            cos = self.rope_cos[pos_offset:pos_offset + T]           # (T, hs/2)
+            sin = self.rope_sin[pos_offset:pos_offset + T]
+            q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
+        return q, k, v
+
     def forward(self, x, cache=None):
         """x: (B, T, C). cache: None, or a dict {"k": ..., "v": ...} holding the
         keys/values of earlier positions (B, nh, T_past, hs); it is updated in place."""
         B, T, C = x.size()
-        nh, hs = self.n_head, C // self.n_head
-        q, k, v = self.c_attn(x).split(self.n_embd, dim=2)  # each (B, T, C)
-        q = q.view(B, T, nh, hs).transpose(1, 2)  # (B, nh, T, hs)
-        k = k.view(B, T, nh, hs).transpose(1, 2)  # (B, nh, T, hs)
-        v = v.view(B, T, nh, hs).transpose(1, 2)  # (B, nh, T, hs)
+        past = 0 if cache is None or cache.get("k") is None else cache["k"].size(2)
+        q, k, v = self.qkv(x, pos_offset=past)
 
         if cache is not None and cache.get("k") is not None:
             # generation: append this step's keys/values to the earlier ones
@@ -141,18 +181,21 @@ class GPT(nn.Module):
         super().__init__()
         assert config.vocab_size is not None and config.block_size is not None
         self.config = config
+        layers = dict(wte=nn.Embedding(config.vocab_size, config.n_embd))  # token embedding (V, C)
+        if not config.rope:  # learned position embedding (block_size, C)
+            layers["wpe"] = nn.Embedding(config.block_size, config.n_embd)
         self.transformer = nn.ModuleDict(dict(
-            wte=nn.Embedding(config.vocab_size, config.n_embd),  # token embedding (V, C)
-            wpe=nn.Embedding(config.block_size, config.n_embd),  # position embedding (block_size, C)
+            **layers,
             drop=nn.Dropout(config.dropout),
             h=nn.ModuleList([Block(config) for _ in range(config.n_layer)]),
             ln_f=LayerNorm(config.n_embd, bias=config.bias),
         ))
         self.lm_head = nn.Linear(config.n_embd, config.vocab_size, bias=False)
-        # Weight tying: the output head reuses the token embedding matrix, so
-        # "which character is this vector?" and "which vector is this character?"
-        # share one (V, C) table. It saves V*C parameters.
-        self.transformer.wte.weight = self.lm_head.weight
+        if config.tie_head:
+            # Weight tying: the output head reuses the token embedding matrix, so
+            # "which character is this vector?" and "which vector is this character?"
+            # share one (V, C) table. It saves V*C parameters.
+            self.transformer.wte.weight = self.lm_head.weight
 
         # Initial weights: N(0, 0.02) for matrices, zeros for biases, ones for LN
         # gains; the residual output projections get std 0.02 / sqrt(2 * n_layer)
@@ -181,10 +224,11 @@ class GPT(nn.Module):
         B, T = idx.size()
         assert pos_offset + T <= self.config.block_size, (
             f"sequence of {pos_offset + T} exceeds block_size {self.config.block_size}")
-        pos = torch.arange(pos_offset, pos_offset + T, dtype=torch.long, device=idx.device)  # (T,)
-        tok_emb = self.transformer.wte(idx)  # (B, T, C)
-        pos_emb = self.transformer.wpe(pos)  # (T, C), broadcast over B
-        x = self.transformer.drop(tok_emb + pos_emb)
+        x = self.transformer.wte(idx)  # (B, T, C)
+        if not self.config.rope:
+            pos = torch.arange(pos_offset, pos_offset + T, dtype=torch.long, device=idx.device)
+            x = x + self.transformer.wpe(pos)  # (T, C), broadcast over B
+        x = self.transformer.drop(x)
         for i, block in enumerate(self.transformer.h):
             x = block(x, None if caches is None else caches[i])
         x = self.transformer.ln_f(x)  # (B, T, C)

@@ -12,6 +12,7 @@ on an H100 ended with different weights; with it, identical ones).
 """
 
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -27,6 +28,24 @@ from .device import describe_device, pick_device, set_threads  # noqa: F401 (als
 from .model import GPT, GPTConfig
 from .prepare import load_dataset
 from .presets import PRESETS, make_config
+
+MAX_SEED = 2**63 - 16   # seeds stay below this, with room for seed + 1 .. seed + 3
+
+def seed_from_text(text):
+    """The integer seed a seed text stands for. A text of digits is that number (so
+    "3" means 3, as it always did); any other text, "Ada Lovelace" say, is hashed: the
+    first 63 bits of its SHA-256 (UTF-8, surrounding spaces ignored). The same text
+    always gives the same seed, on any machine."""
+    if isinstance(text, int) and not isinstance(text, bool):
+        text = str(text)
+    if not isinstance(text, str):
+        raise TypeError(f"a seed is a text, not {type(text).__name__}")
+    text = text.strip()
+    if text.isascii() and text.isdigit() and int(text) < MAX_SEED:
+        return int(text)
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % MAX_SEED
+
 
 def seed_everything(seed):
     """Seed python, numpy and torch's global RNGs (we mostly use our own generators,
@@ -52,15 +71,16 @@ def get_batch(data, batch_size, block_size, generator, device):
 
 
 def lr_at(it, cfg):
-    """Linear warmup for warmup_iters, then cosine decay to min_lr at lr_decay_iters."""
-    decay_iters = cfg.lr_decay_iters or cfg.max_iters
+    """Warmup, stable, decay: a linear rise to learning_rate over warmup_iters, then
+    learning_rate held, then over the last decay_frac of the steps a straight line down
+    to min_lr, which the last step reaches."""
     if it < cfg.warmup_iters:
         return cfg.learning_rate * (it + 1) / cfg.warmup_iters
-    if it >= decay_iters:
-        return cfg.min_lr
-    ratio = (it - cfg.warmup_iters) / max(1, decay_iters - cfg.warmup_iters)  # 0 -> 1
-    coeff = 0.5 * (1.0 + math.cos(math.pi * ratio))                          # 1 -> 0
-    return cfg.min_lr + coeff * (cfg.learning_rate - cfg.min_lr)
+    decay_start = max(cfg.warmup_iters, round(cfg.max_iters * (1.0 - cfg.decay_frac)))
+    if it < decay_start:
+        return cfg.learning_rate
+    ratio = min(1.0, (it + 1 - decay_start) / max(1, cfg.max_iters - decay_start))  # -> 1
+    return cfg.learning_rate + ratio * (cfg.min_lr - cfg.learning_rate)
 
 
 @torch.no_grad()
@@ -137,7 +157,8 @@ def train(cfg, data=None, on_eval=None, on_progress=None, on_sample=None,
 
     mcfg = GPTConfig(n_layer=cfg.n_layer, n_head=cfg.n_head, n_embd=cfg.n_embd,
                      block_size=cfg.block_size, vocab_size=len(data.vocab),
-                     dropout=cfg.dropout, bias=cfg.bias)
+                     dropout=cfg.dropout, bias=cfg.bias, rope=cfg.rope,
+                     tie_head=cfg.tie_head)
     model = GPT(mcfg, generator=torch.Generator().manual_seed(cfg.seed)).to(device)
     model.train()
     optimizer = model.configure_optimizer(cfg.learning_rate, cfg.weight_decay, (cfg.beta1, cfg.beta2))
@@ -240,7 +261,8 @@ def checkpoint_info(cfg, res):
 def main(argv=None):
     ap = argparse.ArgumentParser(description="Train the capstone character GPT.")
     ap.add_argument("--steps", type=int, default=None, help="optimiser steps (default: preset's)")
-    ap.add_argument("--seed", type=int, default=1337)
+    ap.add_argument("--seed", default="1337",
+                    help="any text; digits are that number (see seed_from_text)")
     ap.add_argument("--preset", default="default", choices=sorted(PRESETS))
     ap.add_argument("--out", default="capstone.safetensors", help="checkpoint file to write")
     ap.add_argument("--data", default=None, help="corpus text file (default: see prepare.py)")
@@ -253,7 +275,7 @@ def main(argv=None):
 
     from .checkpoint import save_checkpoint
 
-    overrides = {"seed": args.seed, "device": args.device}
+    overrides = {"seed": seed_from_text(args.seed), "device": args.device}
     if args.steps is not None:
         overrides["max_iters"] = args.steps
     if args.threads is not None:

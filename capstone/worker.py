@@ -5,11 +5,16 @@
 It reads from stdin one JSON line, {"config": TrainConfig as a dict, "vocab": [chars],
 "n_train": N, "n_val": M}, then the N + M token ids as little-endian int64. While it
 trains it writes one JSON line per event to stdout:
-    {"kind": "device", "info": {...}}         {"kind": "progress", "progress": {...}}
-    {"kind": "eval", "record": {...}}         {"kind": "sample", "step": S, "text": "..."}
+    {"kind": "device", "info": {...}, "niceness": N}
+    {"kind": "progress", "progress": {...}}
+    {"kind": "eval", "record": {...}}
+    {"kind": "sample", "step": S, "text": "..."}
     {"kind": "failed", "error": "...", "traceback": "..."}
     {"kind": "done", "status": ..., "error": ..., "step": S, "checkpoint_bytes": K}
 and after "done" the K bytes of the safetensors checkpoint (0: none).
+It lowers its own scheduling priority first (NICENESS), so that the web server that
+started it gets the CPU whenever it has work: training may use every core and pages are
+still drawn at once.
 When its stdin closes (the page asked it to stop, or the server went away) it stops after
 the current step and still reports "done". Nothing is pickled either way.
 """
@@ -21,7 +26,20 @@ import threading
 import traceback
 
 
+NICENESS = 10   # added to this process's nice value: 0 is normal, 19 the most yielding
+
+
+def lower_priority(by=NICENESS):
+    """Make this process yield the CPU to normal ones; the new nice value (None where the
+    system has no nice, as on Windows)."""
+    try:
+        return os.nice(by)
+    except (AttributeError, OSError):
+        return None
+
+
 def main():
+    niceness = lower_priority()
     stdin = sys.stdin.buffer
     out = os.fdopen(os.dup(1), "wb")   # the messages get stdout to themselves;
     os.dup2(2, 1)                       # anything else printed goes to stderr
@@ -50,7 +68,7 @@ def main():
         stop = threading.Event()
         threading.Thread(target=wait_for_eof, args=(stdin.fileno(), stop), daemon=True).start()
         res = train(cfg, data, stop_event=stop,
-                    on_start=lambda info: send("device", info=info),
+                    on_start=lambda info: send("device", info=info, niceness=niceness),
                     on_progress=lambda d: send("progress", progress=d),
                     on_eval=lambda rec: send("eval", record=rec),
                     on_sample=lambda step, text: send("sample", step=step, text=text))

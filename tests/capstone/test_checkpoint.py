@@ -1,3 +1,4 @@
+import hashlib
 import json
 import struct
 
@@ -5,7 +6,7 @@ import pytest
 import torch
 from safetensors.torch import save as st_save
 
-from capstone.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from capstone.checkpoint import FORMAT, CheckpointError, load_checkpoint, save_checkpoint
 from capstone.model import GPT, GPTConfig
 from capstone.prepare import Vocab
 from capstone.sample import generate
@@ -33,7 +34,7 @@ def test_round_trip_path_and_bytes(model, blob, tmp_path):
         assert ck.info == {"seed": 3, "preset": "default", "step": 0}
         for k, v in model.state_dict().items():
             assert torch.equal(ck.model.state_dict()[k], v), k
-        assert ck.model.lm_head.weight is ck.model.transformer.wte.weight
+        assert ck.model.lm_head.weight is not ck.model.transformer.wte.weight  # untied
         assert generate(ck.model, ck.vocab, "ab", 20, top_k=1) == \
             generate(model, VOCAB, "ab", 20, top_k=1)
 
@@ -60,17 +61,60 @@ def _metadata(blob):
     return json.loads(blob[8:8 + n])["__metadata__"]
 
 
+def _metadata_with(blob, **changes):
+    """The blob's metadata with some of its items (config, vocab, info) replaced."""
+    content = json.loads(_metadata(blob)[FORMAT])
+    return {FORMAT: json.dumps(dict(content, **changes))}
+
+
+def test_metadata_is_one_canonical_entry(model, blob):
+    meta = _metadata(blob)
+    assert list(meta) == [FORMAT]
+    content = json.loads(meta[FORMAT])
+    assert meta[FORMAT] == json.dumps(content, sort_keys=True, separators=(",", ":"))
+    assert content["config"] == model.config.to_dict() and content["vocab"] == VOCAB.chars
+    # the same model and info saved again, in another order of the info keys: same bytes
+    again = save_checkpoint(model, VOCAB, info={"step": 0, "preset": "default", "seed": 3})
+    assert hashlib.sha256(again).hexdigest() == hashlib.sha256(blob).hexdigest()
+
+
+def test_version_1_checkpoints_still_load():
+    """Files written before RoPE: learned positions, biases, a tied head, and the config,
+    vocabulary and info as separate metadata entries."""
+    legacy = GPT(GPTConfig(vocab_size=len(VOCAB), bias=True, rope=False, tie_head=True),
+                 generator=torch.Generator().manual_seed(5))
+    cfg = {k: v for k, v in legacy.config.to_dict().items() if k not in ("rope", "tie_head")}
+    tensors = {k: v for k, v in legacy.state_dict().items() if k != "lm_head.weight"}
+    meta = {"format": FORMAT, "format_version": "1", "config": json.dumps(cfg),
+            "vocab": json.dumps(VOCAB.chars), "info": json.dumps({"seed": 5})}
+    ck = load_checkpoint(st_save(tensors, metadata=meta))
+    assert ck.config.rope is False and ck.config.tie_head is True and ck.info == {"seed": 5}
+    assert "transformer.wpe.weight" in ck.model.state_dict()
+    assert generate(ck.model, ck.vocab, "ab", 20, top_k=1) == \
+        generate(legacy, VOCAB, "ab", 20, top_k=1)
+
+
+def test_tied_head_is_stored_once():
+    tied = GPT(GPTConfig(vocab_size=len(VOCAB), tie_head=True),
+               generator=torch.Generator().manual_seed(2))
+    blob = save_checkpoint(tied, VOCAB)
+    (n,) = struct.unpack("<Q", blob[:8])
+    assert "lm_head.weight" not in json.loads(blob[8:8 + n])
+    ck = load_checkpoint(blob)
+    assert ck.model.lm_head.weight is ck.model.transformer.wte.weight
+    assert torch.equal(ck.model.lm_head.weight, tied.lm_head.weight)
+
+
 def test_wrong_shapes_are_refused(blob):
     # weights of a 32-channel model under metadata that claims 64 channels
     small = GPT(GPTConfig(vocab_size=len(VOCAB), n_embd=32))
-    tensors = {k: v for k, v in small.state_dict().items() if k != "lm_head.weight"}
-    bad = st_save(tensors, metadata=_metadata(blob))
+    bad = st_save(dict(small.state_dict()), metadata=_metadata(blob))
     with pytest.raises(CheckpointError, match="shape"):
         load_checkpoint(bad)
 
 
 def test_missing_tensor_and_bad_metadata_are_refused(model, blob):
-    tensors = {k: v for k, v in model.state_dict().items() if k != "lm_head.weight"}
+    tensors = dict(model.state_dict())
     meta = _metadata(blob)
     partial = dict(tensors)
     del partial["transformer.h.0.mlp.c_fc.weight"]
@@ -78,10 +122,14 @@ def test_missing_tensor_and_bad_metadata_are_refused(model, blob):
         load_checkpoint(st_save(partial, metadata=meta))
     with pytest.raises(CheckpointError, match="format"):
         load_checkpoint(st_save(tensors))  # a safetensors file, but not ours
-    wrong_vocab = dict(meta, vocab=json.dumps(VOCAB.chars[:-1]))
+    wrong_vocab = _metadata_with(blob, vocab=VOCAB.chars[:-1])
     with pytest.raises(CheckpointError, match="vocab"):
         load_checkpoint(st_save(tensors, metadata=wrong_vocab))
+    with pytest.raises(CheckpointError, match="version"):
+        load_checkpoint(st_save(tensors, metadata=_metadata_with(blob, format_version="9")))
     with pytest.raises(CheckpointError):
-        load_checkpoint(st_save(tensors, metadata=dict(meta, config="{broken")))
+        load_checkpoint(st_save(tensors, metadata={FORMAT: "{broken"}))
+    with pytest.raises(CheckpointError):
+        load_checkpoint(st_save(tensors, metadata=_metadata_with(blob, config={"n_layer": "4"})))
     with pytest.raises(CheckpointError, match="does not exist"):
         load_checkpoint("no/such/file.safetensors")

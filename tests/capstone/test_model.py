@@ -1,13 +1,32 @@
 import torch
 
-from capstone.model import GPT, GPTConfig
+from capstone.model import GPT, GPTConfig, apply_rope, rope_tables
 
 
 def test_parameter_count_is_spec_size():
     model = GPT(GPTConfig(vocab_size=65))
-    # 4 layers x 4 heads x 64 channels, context 64, tied head: about 209k
-    assert model.num_params() == 208_320
-    assert model.lm_head.weight is model.transformer.wte.weight
+    # 4 layers x 4 heads x 64 channels, context 64, no biases, rotary positions (no
+    # position table) and a head of its own: about 209k
+    assert model.num_params() == 205_504
+    assert model.lm_head.weight is not model.transformer.wte.weight
+    assert "transformer.wpe.weight" not in model.state_dict()
+    before = GPT(GPTConfig(vocab_size=65, bias=True, rope=False, tie_head=True))
+    assert before.num_params() == 208_320       # the network as it was before RoPE
+    assert before.lm_head.weight is before.transformer.wte.weight
+
+
+def test_rope_scores_depend_on_distance_only():
+    g = torch.Generator().manual_seed(0)
+    q, k = torch.randn(1, 16, generator=g), torch.randn(1, 16, generator=g)
+    cos, sin = rope_tables(64, 16)
+
+    def score(t, s):
+        return (apply_rope(q, cos[t:t + 1], sin[t:t + 1])
+                @ apply_rope(k, cos[s:s + 1], sin[s:s + 1]).T).item()
+
+    assert abs(score(10, 7) - score(50, 47)) < 1e-4      # same distance, same score
+    assert abs(score(10, 7) - score(10, 2)) > 1e-3       # another distance, another
+    assert torch.allclose(apply_rope(q, cos[:1], sin[:1]), q)   # position 0: no turn
 
 
 def test_forward_shapes_and_loss():

@@ -7,7 +7,7 @@ import torch
 
 from capstone.job import REPO_ROOT
 from capstone.presets import PRESETS, make_config
-from capstone.train import describe_device, lr_at, pick_device, train
+from capstone.train import describe_device, lr_at, pick_device, seed_from_text, train
 
 
 def test_loss_goes_down_over_50_steps(small_data, tiny_cfg):
@@ -40,14 +40,29 @@ def test_same_seed_same_weight_bytes(small_data, tiny_cfg):
 
 
 def test_too_high_lr_is_reported_not_raised(small_data):
-    cfg = make_config("lr_too_high", batch_size=8, eval_iters=2, eval_batch_size=16,
-                      device="cpu", sample_interval=0)
+    cfg = make_config("lr_too_high", eval_iters=2, eval_batch_size=32, device="cpu",
+                      sample_interval=0, threads=1)
     records = []
     res = train(cfg, small_data, on_eval=records.append)
     assert res.status == "diverged"
     assert "diverged" in res.error
     assert records[-1]["status"] == "diverged" and records[-1]["val_loss"] is None
     assert res.step < cfg.max_iters
+    # the failure develops where a learner sees it: over tens of steps, swinging
+    val = [r["val_loss"] for r in records if r["val_loss"] is not None]
+    assert res.step >= 15 and len(val) >= 4
+    assert val[1] > val[0] + 0.5              # a jump above the start
+    low = val.index(min(val))
+    assert max(val[low:]) > val[low] + 0.5    # a climb after the lowest point
+
+
+def test_pathology_presets_draw_a_curve():
+    """Each pathology changes a few settings and is evaluated often enough in its run
+    to draw its failure: at least a dozen points on each curve."""
+    for p in PRESETS.values():
+        cfg = make_config(p.name)
+        assert len(p.overrides) <= 7 and p.look_for.endswith(".")
+        assert cfg.max_iters // cfg.eval_interval >= 12, p.name
 
 
 def test_stop_event_stops(small_data, tiny_cfg):
@@ -64,12 +79,27 @@ def test_stop_event_stops(small_data, tiny_cfg):
 
 
 def test_lr_schedule_shape():
-    cfg = make_config("default", max_iters=1000, warmup_iters=100,
+    cfg = make_config("default", max_iters=1000, warmup_iters=100, decay_frac=0.25,
                       learning_rate=1e-2, min_lr=1e-3)
     assert lr_at(0, cfg) == pytest.approx(1e-4)          # warming up
     assert lr_at(99, cfg) == pytest.approx(1e-2)         # peak
-    assert lr_at(550, cfg) == pytest.approx(5.5e-3)      # half way down the cosine
-    assert lr_at(1000, cfg) == pytest.approx(1e-3)       # floor
+    assert lr_at(500, cfg) == lr_at(749, cfg) == pytest.approx(1e-2)   # stable
+    assert lr_at(874, cfg) == pytest.approx(5.5e-3)      # half way down the line
+    assert lr_at(999, cfg) == pytest.approx(1e-3)        # the last step: the floor
+    lrs = [lr_at(i, cfg) for i in range(750, 1000)]
+    assert all(a > b for a, b in zip(lrs, lrs[1:]))      # decaying all the way
+
+
+def test_seed_from_text():
+    assert seed_from_text("3") == 3 and seed_from_text(" 42 ") == 42 and seed_from_text(7) == 7
+    ada = seed_from_text("Ada Lovelace")
+    assert ada == seed_from_text("Ada Lovelace") == seed_from_text(" Ada Lovelace\n")
+    assert ada != seed_from_text("ada lovelace")
+    for text in ("Ada Lovelace", "", "-3", "٣", "9" * 40, "🙂"):
+        s = seed_from_text(text)
+        assert isinstance(s, int) and 0 <= s < 2**63 - 15
+    with pytest.raises(TypeError):
+        seed_from_text(None)
 
 
 def test_presets_and_device():

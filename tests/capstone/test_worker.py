@@ -5,6 +5,7 @@ import sys
 
 from capstone.checkpoint import load_checkpoint
 from capstone.job import REPO_ROOT
+from capstone.worker import NICENESS
 
 
 def talk(stdin_bytes, close=False):
@@ -39,6 +40,7 @@ def test_worker_trains_reports_and_hands_back_a_checkpoint(small_data, tiny_cfg)
     assert kinds[0] == "device" and kinds[-1] == "done"
     assert [m["record"]["step"] for m in msgs if m["kind"] == "eval"] == [0, 2, 4]
     done = msgs[-1]
+    assert msgs[0]["niceness"] >= NICENESS     # it yields the CPU to the web server
     assert done["status"] == "finished" and done["step"] == 4 and done["error"] == ""
     assert load_checkpoint(done["checkpoint"]).info["step"] == 4
 
