@@ -224,11 +224,7 @@ class GPT(nn.Module):
         B, T = idx.size()
         assert pos_offset + T <= self.config.block_size, (
             f"sequence of {pos_offset + T} exceeds block_size {self.config.block_size}")
-        x = self.transformer.wte(idx)  # (B, T, C)
-        if not self.config.rope:
-            pos = torch.arange(pos_offset, pos_offset + T, dtype=torch.long, device=idx.device)
-            x = x + self.transformer.wpe(pos)  # (T, C), broadcast over B
-        x = self.transformer.drop(x)
+        x = self.embed(idx, pos_offset)  # (B, T, C)
         for i, block in enumerate(self.transformer.h):
             x = block(x, None if caches is None else caches[i])
         x = self.transformer.ln_f(x)  # (B, T, C)
@@ -239,6 +235,16 @@ class GPT(nn.Module):
             return logits, loss
         logits = self.lm_head(x[:, [-1], :])  # (B, 1, V): only the next character matters
         return logits, None
+
+    def embed(self, idx, pos_offset=0):
+        """Token ids (B, T) -> the residual stream's input (B, T, C): token embeddings, plus
+        learned positions when the model has no rotary ones."""
+        T = idx.size(1)
+        x = self.transformer.wte(idx)  # (B, T, C)
+        if not self.config.rope:
+            pos = torch.arange(pos_offset, pos_offset + T, dtype=torch.long, device=idx.device)
+            x = x + self.transformer.wpe(pos)  # (T, C), broadcast over B
+        return self.transformer.drop(x)
 
     def new_cache(self):
         """An empty key/value cache: one dict per layer, filled by forward()."""
@@ -264,16 +270,12 @@ class GPT(nn.Module):
         position 0..t (each row sums to 1; above the diagonal all zeros)."""
         B, T = idx.size()
         assert T <= self.config.block_size, f"sequence of {T} exceeds block_size {self.config.block_size}"
-        pos = torch.arange(T, dtype=torch.long, device=idx.device)  # (T,)
-        x = self.transformer.drop(self.transformer.wte(idx) + self.transformer.wpe(pos))  # (B, T, C)
+        x = self.embed(idx)  # (B, T, C)
         causal = torch.ones(T, T, dtype=torch.bool, device=idx.device).tril()  # (T, T)
         weights = []
         for block in self.transformer.h:
-            attn = block.attn
-            nh, hs = attn.n_head, attn.n_embd // attn.n_head
-            q, k, _ = attn.c_attn(block.ln_1(x)).split(attn.n_embd, dim=2)  # each (B, T, C)
-            q = q.view(B, T, nh, hs).transpose(1, 2)  # (B, nh, T, hs)
-            k = k.view(B, T, nh, hs).transpose(1, 2)  # (B, nh, T, hs)
+            q, k, _ = block.attn.qkv(block.ln_1(x))  # each (B, nh, T, hs), positions applied
+            hs = q.size(-1)
             scores = (q @ k.transpose(-2, -1)) / math.sqrt(hs)  # (B, nh, T, T)
             weights.append(F.softmax(scores.masked_fill(~causal, float("-inf")), dim=-1))
             x = block(x)  # the block itself carries the residual stream on, as in forward()
