@@ -30,6 +30,7 @@ from .device import default_threads
 
 ACTIVE = ("pending", "running")
 DONE = ("finished", "stopped", "failed", "diverged")
+MAX_SAMPLES = 200   # every sample of a run (one per 200 steps), so the page can scrub back to step 0
 REPO_ROOT = Path(__file__).resolve().parent.parent   # so the child finds `capstone`
 
 
@@ -230,7 +231,7 @@ class TrainingJob:
                 rec = msg["record"]
                 st["history"].append((rec["step"], rec["train_loss"], rec["val_loss"]))
             elif kind == "sample":
-                st["samples"] = (st["samples"] + [(msg["step"], msg["text"])])[-20:]
+                st["samples"] = (st["samples"] + [(msg["step"], msg["text"])])[-MAX_SAMPLES:]
             elif kind == "device":
                 st["device"] = msg["info"]
             elif kind == "done":

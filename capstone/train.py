@@ -190,8 +190,16 @@ def train(cfg, data=None, on_eval=None, on_progress=None, on_sample=None,
             on_eval(rec)
         return rec
 
+    def sample(step):
+        text = generate(model, data.vocab, "\n", cfg.sample_chars, temperature=1.0,
+                        top_k=None, top_p=None, generator=sample_gen)
+        model.train()
+        on_sample(step, text)
+
     step = 0
     evaluate(0, cfg.eval_iters)   # where the curves start: about ln(vocab size) for random weights
+    if on_sample is not None and cfg.sample_interval:
+        sample(0)                  # random weights: noise, the first thing to learn from
     while step < cfg.max_iters:
         if stop_event is not None and stop_event.is_set():
             result.status = "stopped"
@@ -224,10 +232,7 @@ def train(cfg, data=None, on_eval=None, on_progress=None, on_sample=None,
                          "tokens_per_s": step * tokens_per_step / train_time,
                          "elapsed_s": time.perf_counter() - t0})
         if on_sample is not None and cfg.sample_interval and step % cfg.sample_interval == 0:
-            text = generate(model, data.vocab, "\n", cfg.sample_chars, temperature=1.0,
-                            top_k=None, top_p=None, generator=sample_gen)
-            model.train()
-            on_sample(step, text)
+            sample(step)
         if step % cfg.eval_interval == 0 and step < cfg.max_iters:
             rec = evaluate(step, cfg.eval_iters)
             if rec["train_loss"] is None or rec["val_loss"] is None:

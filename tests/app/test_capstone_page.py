@@ -14,7 +14,8 @@ from capstone.job import JobRegistry, TrainingJob
 from capstone.model import GPT, GPTConfig
 from capstone.prepare import Vocab
 from capstone.presets import make_config
-from components.trainer import describe_left, seed_from_text, time_left
+from capstone.train import seed_from_text
+from components.trainer import describe_left, time_left
 
 CAPSTONE = Path(__file__).resolve().parents[2] / "capstone"
 
@@ -104,7 +105,7 @@ def test_scrub_through_every_sample_of_a_finished_run(finished_run):
     assert slider.options == ["200", "400", "600"] and slider.value == 600      # the newest by default
     assert any(c.value == "ROMEO:\nI will not sleep" for c in at.code)
     assert "step 600 / 600" in at.get("progress")[0].proto.text
-    # the job keeps only its latest samples; the page keeps every one it has seen, and follows the newest
+    # the page keeps every sample it has seen (a job that reattaches may hold fewer), and follows the newest
     job._state["samples"] = [(800, "KING RICHARD III:\nNow is")]
     at.run()
     assert at.select_slider(key="capstone.watch.sample_step").options == ["200", "400", "600", "800"]

@@ -26,7 +26,7 @@ def test_job_runs_to_the_end_with_samples(small_data, tiny_cfg):
     s = job.snapshot()
     assert s["status"] == "finished" and s["step"] == 30 and s["total_steps"] == 30
     assert [h[0] for h in s["history"]] == [0, 10, 20, 30]
-    assert [st for st, _ in s["samples"]] == [10, 20, 30]
+    assert [st for st, _ in s["samples"]] == [0, 10, 20, 30]   # step 0: the untrained noise
     assert all(len(text) == 30 for _, text in s["samples"])
     assert s["device"]["device"] == "cpu" and s["tokens_per_s"] > 0
     ck = load_checkpoint(job.checkpoint_bytes())
