@@ -5,7 +5,6 @@ this module only draws controls and a live, read-only view of a job snapshot.
 """
 from __future__ import annotations
 
-import hashlib
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -13,19 +12,10 @@ import streamlit as st
 from capstone.job import ACTIVE
 from capstone.prepare import CorpusError, Dataset, download_text, load_dataset, prepare, text_from_upload
 from capstone.presets import PRESETS, make_config
+from capstone.train import seed_from_text
 
 DEVICES = ["auto", "cpu", "cuda", "mps"]
 TRAIN, VAL = "#4f46e5", "#f97316"
-
-
-def seed_from_text(text: str) -> int:
-    """The integer seed for the text in the Seed box: a whole number in range is itself,
-    any other text is hashed (SHA-256, first 31 bits), the same on every machine.
-    To be replaced by capstone.train.seed_from_text, which is to own this rule."""
-    text = text.strip()
-    if text.isascii() and text.isdigit() and int(text) < 2**31:
-        return int(text)
-    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:4], "big") & 0x7FFF_FFFF
 
 
 @st.cache_resource(show_spinner="Reading the corpus…")
