@@ -129,20 +129,16 @@ def test_each_chapter_read_aloud_scores_high_against_itself_only(readings, chapt
     own, other, biased = readings[chapter.slug]
     assert own.engine.startswith("Whisper tiny.en")
     assert 0 < own.duration <= 30
-    # Every reading is recognised well; the 80% bar is checked over all chapters below,
-    # because Whisper tiny hears the voice's single letters ("a" as "the") a little
-    # differently from run to run, and one short sentence (the determinant's) sits near it.
-    assert score(chapter.pronunciation, own.text).percent >= 60, own.text
+    # Whisper decodes at temperature 0 only, so the same clip is always heard the same way.
+    assert score(chapter.pronunciation, own.text).percent >= 80, own.text
     assert score(other.pronunciation, own.text).percent < 50
     # Biased toward the wrong sentence, the transcript still holds what was said, not the bias.
     assert score(other.pronunciation, biased.text).percent < 50, biased.text
     assert score(chapter.pronunciation, biased.text).percent >= 60, biased.text
 
 
-def test_chapter_readings_reach_the_mastery_bar(readings):
-    percents = {slug: score(c.pronunciation, readings[slug][0].text).percent
-                for slug, c in ((c.slug, c) for c in CHAPTERS)}
-    assert sum(p >= 80 for p in percents.values()) >= len(CHAPTERS) - 2, percents
+def test_chapter_readings_score_well_overall(readings):
+    percents = {c.slug: score(c.pronunciation, readings[c.slug][0].text).percent for c in CHAPTERS}
     assert statistics.median(percents.values()) >= 90, percents
 
 

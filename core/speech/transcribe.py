@@ -167,7 +167,9 @@ def transcribe(audio: bytes, *, expected: str | None = None) -> Transcript:
 
 
 def _recognise(samples: np.ndarray, hot: str | None) -> str:
+    # temperature 0 only: beam search, no fallback to sampling, so the same recording is
+    # always heard the same way (sampling made one reading score 80 one time, 67 the next)
     segments, _info = load_model().transcribe(
-        samples, language="en", beam_size=5, vad_filter=True, condition_on_previous_text=False,
-        hotwords=hot or None)
+        samples, language="en", beam_size=5, temperature=0.0, vad_filter=True,
+        condition_on_previous_text=False, hotwords=hot or None)
     return " ".join(s.text.strip() for s in segments).strip()
