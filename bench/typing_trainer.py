@@ -1,6 +1,6 @@
 """How fast the typing trainer reacts, measured in Chromium on a real `streamlit run`.
 
-    python bench/typing.py [--chapter attention] [--delay 15]
+    python bench/typing_trainer.py [--chapter attention] [--delay 15]
 
 Types a chapter's whole code (one miss, corrected) and prints the trainer's script time per
 keystroke (performance.now() around its keydown handler, kept in window.__flTypingPerf),
@@ -10,19 +10,12 @@ the server while typing (0: no rerun until the attempt ends). Target: under 2 ms
 """
 from __future__ import annotations
 
-import os.path
-import sys
-
-# This file is named typing.py: keep its folder off the import path, or `import typing`
-# anywhere below would load this script instead of the standard library's module.
-_HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
-
 import argparse
 import os
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request

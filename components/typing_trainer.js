@@ -3,7 +3,7 @@
 // The caret rules are core/typing.py's replay(): Enter on a newline skips the next line's
 // indentation, Tab on spaces fills them to the next multiple of 4 columns, Backspace takes
 // back the last key. Each key changes the classes of the one or few spans it touches, never
-// the whole text. window.__flTypingPerf keeps the handler's time per key for bench/typing.py.
+// the whole text. window.__flTypingPerf keeps the handler's time per key for bench/typing_trainer.py.
 
 const TAB = 4;
 const MAX_KEYS = 4000;      // core.typing.MAX_KEYS: the attempt ends at this many keys
