@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from core.content import chapter_by_slug  # noqa: E402
-from core.typing import target_text  # noqa: E402
+from core.typing import keys_to_type, target_text  # noqa: E402
 
 CHROMIUM = os.environ.get("FORMULA_LAB_CHROMIUM", "/usr/bin/chromium")
 DISPATCH = """(keys) => { window.__flTypingPerf = []; const root = document.querySelector('[data-fl-typing]')
@@ -39,17 +39,6 @@ DISPATCH = """(keys) => { window.__flTypingPerf = []; const root = document.quer
 FRAME_PROBE = """() => { window.__flFrames = [];
   window.addEventListener('keydown', () => { const t = performance.now();
     requestAnimationFrame(() => window.__flFrames.push(performance.now() - t)); }, true); }"""
-
-
-def keys_for(target: str) -> str:
-    out, i = [], 0
-    while i < len(target):
-        out.append(target[i])
-        i += 1
-        if target[i - 1] == "\n":
-            while i < len(target) and target[i] == " ":
-                i += 1
-    return "".join(out)
 
 
 def pct(values, p):
@@ -77,7 +66,7 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.5)
-        keys = keys_for(target_text(chapter_by_slug(args.chapter).code.source))
+        keys = keys_to_type(target_text(chapter_by_slug(args.chapter).code.source))
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=[
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])

@@ -37,6 +37,19 @@ def target_text(source: str) -> str:
     return "\n".join(lines).strip("\n")
 
 
+def keys_to_type(target: str) -> str:
+    """The keys a learner presses for a target: every character but the indentation that
+    Enter skips at the start of each new line."""
+    out, i = [], 0
+    while i < len(target):
+        out.append(target[i])
+        i += 1
+        if target[i - 1] == "\n":
+            while i < len(target) and target[i] == " ":
+                i += 1
+    return "".join(out)
+
+
 def target_id(target: str) -> str:
     """A short fingerprint, so an attempt is only scored against the text it was typed on."""
     return hashlib.sha1(target.encode("utf-8")).hexdigest()[:12]

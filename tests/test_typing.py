@@ -163,3 +163,9 @@ def test_the_store_keeps_each_attempt_with_its_log(tmp_path):
     row = store.query("SELECT chars, errors, correct, completed, kind FROM typing_attempts "
                       "WHERE slug = 'vectors'")
     assert row == [(10, 1, 9, True, "chapter")]
+
+
+def test_keys_to_type_skip_the_indentation_enter_fills_in():
+    from core.typing import keys_to_type
+    assert keys_to_type("def f(x):\n    if x:\n        return 1\n") == "def f(x):\nif x:\nreturn 1\n"
+    assert keys_to_type("a  b") == "a  b" and keys_to_type("") == ""

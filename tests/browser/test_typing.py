@@ -4,22 +4,10 @@ import re
 from playwright.sync_api import expect
 
 from core.content import chapter_by_slug
-from core.typing import target_text
+from core.typing import keys_to_type, target_text
 from tests.browser.conftest import open_app
 
 SLUG = "relu"          # short code with indented lines
-
-
-def _typed_through(target):
-    """The keys a learner presses: every character but the indentation Enter skips."""
-    out, i = [], 0
-    while i < len(target):
-        out.append(target[i])
-        i += 1
-        if target[i - 1] == "\n":
-            while i < len(target) and target[i] == " ":
-                i += 1
-    return "".join(out)
 
 
 def _chip(page, name):
@@ -33,7 +21,7 @@ def test_type_the_relu_code(server, page):
     expect(box).to_have_attribute("tabindex", "0")
     expect(page.locator(f".st-key-fl-hk-type-{SLUG} [data-fl-typing]")).to_have_count(1)
     target = target_text(chapter_by_slug(SLUG).code.source)
-    keys = _typed_through(target)
+    keys = keys_to_type(target)
     assert keys.startswith("import numpy as np\n\ndef relu(x):\nreturn")
 
     box.click()
