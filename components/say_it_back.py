@@ -12,6 +12,7 @@ from typing import Callable
 
 import streamlit as st
 
+from components.hotkeys import shortcut_hint, shortcut_target, with_shortcut
 from components.voice import hear_it
 from core.content import Chapter
 from core.mastery import SAY_IT_BACK_TO_MASTER
@@ -65,8 +66,9 @@ def _score_attempt(chapter: Chapter, text: str, engine: str, k: str,
 
 
 def _recorder(chapter: Chapter, k: str, on_attempt) -> None:
-    with st.container(key=f"fl-hk-record-{chapter.slug}"):
-        clip = st.audio_input("Record yourself reading it", key=f"{k}.audio")
+    with shortcut_target("record", key=chapter.slug):
+        clip = st.audio_input(with_shortcut("Record yourself reading it", "record"), key=f"{k}.audio",
+                              help=shortcut_hint("record"))
     if clip is None or st.session_state.get(f"{k}.clip_id") == clip.file_id:
         return
     st.session_state[f"{k}.clip_id"] = clip.file_id  # score each recording once

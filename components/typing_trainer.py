@@ -13,6 +13,7 @@ from typing import Callable
 import plotly.graph_objects as go
 import streamlit as st
 
+from components.hotkeys import shortcut_target
 from core import typing as ty
 from core.drills import Drill
 from core.store import StoreError
@@ -93,7 +94,7 @@ def typing_trainer(target: str | None, *, on_attempt: Callable[[ty.Attempt], Non
     ``target=None`` shows only the drill. Session keys: ``f"{key}.typing.*"``.
     """
     k = f"{key}.typing"
-    with st.container(key=f"fl-hk-type-{key}"):
+    with shortcut_target("type", key=key):
         if drill is not None:
             cols = st.columns([1, 1, 2]) if st.session_state.get(f"{k}.drill") and target else [st]
             if cols[0].button("Drill my weak symbols", key=f"{k}.drill_button", icon=":material/target:"):
