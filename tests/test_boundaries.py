@@ -49,3 +49,15 @@ def test_chapter_pages_do_not_import_torch():
     assert out.stdout.strip() == "False"
     for page in (ROOT / "app_pages").glob("[0-9][0-9]_*.py"):
         assert "torch" not in imported_modules(page), page.name
+
+
+def test_test_files_have_names_of_their_own():
+    # the test folders are not packages, so pytest refuses to collect two files of one name
+    names = [p.name for p in (ROOT / "tests").rglob("test_*.py")]
+    assert sorted(n for n in set(names) if names.count(n) > 1) == []
+
+
+def test_no_bench_script_shadows_a_standard_module():
+    # a script's folder comes first on the import path: bench/typing.py would replace `typing`
+    clashes = [p.name for p in (ROOT / "bench").glob("*.py") if p.stem in sys.stdlib_module_names]
+    assert clashes == []
