@@ -169,3 +169,16 @@ def test_any_bytes_are_transcribed_or_refused_in_words(audio):
         assert str(err)[0].isupper()
     else:
         assert heard.text
+
+
+def test_pocketsphinx_listens_when_whisper_cannot_load(monkeypatch, tmp_path):
+    from core.speech.transcribe import ENGINES_ENV
+    monkeypatch.setenv(MODEL_ENV, str(tmp_path / "no-such-model"))
+    relu = BY_NUMBER[11]
+    wav = piper_wav(relu.pronunciation).read_bytes()
+    heard = transcribe(wav, expected=relu.pronunciation)
+    assert heard.engine.startswith("PocketSphinx")
+    assert score(relu.pronunciation, heard.text).percent >= 50, heard.text   # rougher than Whisper
+    monkeypatch.setenv(ENGINES_ENV, "whisper")
+    with pytest.raises(ValueError, match="No speech recogniser"):
+        transcribe(wav)

@@ -10,6 +10,11 @@ sets its CPU threads.
 Biasing toward the expected sentence uses ``hotwords`` (its words), never
 ``initial_prompt``: a prompt holding the sentence made Whisper drop the very words
 it already contained, while hotwords only make those words easier to recognise.
+
+When Whisper cannot be loaded (faster-whisper missing, a model directory that is not
+there, a name to download while offline), PocketSphinx, the lighter recogniser in
+core/speech/sphinx.py, listens instead. ``FORMULA_LAB_SPEECH_ENGINES`` sets the order
+(default ``whisper,pocketsphinx``).
 """
 from __future__ import annotations
 
@@ -24,6 +29,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.speech import sphinx
+
+ENGINES_ENV = "FORMULA_LAB_SPEECH_ENGINES"
 MODEL_ENV = "FORMULA_LAB_WHISPER_MODEL"
 THREADS_ENV = "FORMULA_LAB_WHISPER_THREADS"
 RATE = 16_000
@@ -62,6 +70,8 @@ def load_model():
     with _lock:
         model = _models.get((source, threads))
         if model is None:
+            if os.sep in source and not os.path.isdir(source):
+                raise FileNotFoundError(f"no Whisper model directory at {source}")
             from faster_whisper import WhisperModel
             model = _models[(source, threads)] = WhisperModel(
                 source, device="cpu", compute_type="int8", cpu_threads=threads)
@@ -143,11 +153,49 @@ def hotwords(expected: str) -> str:
     return " ".join(seen)
 
 
+WHISPER_LABEL = "Whisper tiny.en (offline, on the server)"
+
+
+def engines() -> list[str]:
+    """The recognisers to try, in order, from the setting."""
+    names = [n.strip().lower() for n in os.environ.get(ENGINES_ENV, "whisper,pocketsphinx").split(",")]
+    return [n for n in names if n in ("whisper", "pocketsphinx")]
+
+
 def transcribe(audio: bytes, *, expected: str | None = None) -> Transcript:
     """What was said in ``audio`` (WAV or another container). Raises ValueError, in words
-    fit for a learner, for empty, silent, too long or unreadable input."""
+    fit for a learner, for empty, silent, too long or unreadable input, and when no
+    recogniser can be loaded on this server."""
     samples = decode(audio)
     start = time.perf_counter()
+    for name in engines():
+        try:
+            if name == "whisper":
+                text, label = _whisper(samples, expected), WHISPER_LABEL
+            else:
+                text, label = sphinx.recognise(samples), sphinx.LABEL
+            break
+        except (_WhisperUnavailable, sphinx.Unavailable):
+            continue
+    else:
+        raise ValueError("No speech recogniser is available on this server. Type what you said "
+                         "in the box below instead.")
+    elapsed = time.perf_counter() - start
+    if not text:
+        raise ValueError("No words could be heard in that recording. Speak a little louder "
+                         "or closer to the microphone, and record again.")
+    return Transcript(text=text, engine=label, seconds=elapsed, duration=len(samples) / RATE)
+
+
+class _WhisperUnavailable(RuntimeError):
+    """faster-whisper is missing or its model could not be loaded."""
+
+
+def _whisper(samples: np.ndarray, expected: str | None) -> str:
+    try:
+        load_model()
+    except Exception as exc:  # ImportError, a missing directory, a download refused offline, ...
+        raise _WhisperUnavailable(str(exc)) from exc
     text = _recognise(samples, hotwords(expected) if expected else None)
     if expected and text:
         # Hotwords now and then make Whisper skip a stretch it would otherwise hear. When the
@@ -158,12 +206,7 @@ def transcribe(audio: bytes, *, expected: str | None = None) -> Transcript:
             plain = _recognise(samples, None)
             if plain and score(expected, plain).percent > score(expected, text).percent:
                 text = plain
-    elapsed = time.perf_counter() - start
-    if not text:
-        raise ValueError("No words could be heard in that recording. Speak a little louder "
-                         "or closer to the microphone, and record again.")
-    return Transcript(text=text, engine="Whisper tiny.en (offline, on the server)",
-                      seconds=elapsed, duration=len(samples) / RATE)
+    return text
 
 
 def _recognise(samples: np.ndarray, hot: str | None) -> str:
