@@ -46,12 +46,12 @@ def test_three_figures_respond(server, page, tmp_path):
 
     open_app(page, server + "/softmax")
     box = _figure(page, "softmax")
-    expect(box.locator("td", has_text="1.118")).to_be_visible()  # entropy of the lesson's logits at τ = 1
+    expect(box.locator("td", has_text="0.756")).to_be_visible()  # entropy of the worked example's [2, 0, −1] at τ = 1
     thumb = box.locator('[class*="st-key-softmax-figure-tau"] input[type="range"]')
     thumb.focus()
     thumb.press("End")  # the hottest temperature: nearly flat
     expect(thumb).to_have_value("5")
-    expect(box.locator("td", has_text="1.957")).to_be_visible()
+    expect(box.locator("td", has_text="1.538")).to_be_visible()
     _check(page, box, shots, "softmax")
 
     open_app(page, server + "/matrix-multiplication")

@@ -28,8 +28,9 @@ def test_navigate_text_fields_and_the_list(server, page):
     open_app(page, server)
     page.wait_for_function("() => window.__flHotkeys && window.__flHotkeys.data")
     # The listener takes no space: its container and the layout box around it are not drawn.
-    assert page.evaluate("""() => { const c = document.querySelector('.st-key-fl-hotkeys');
-        return [getComputedStyle(c).display, getComputedStyle(c.parentElement).display]; }""") == ["none", "none"]
+    # (waited for: the style arrives in the same run as the listener, and may be drawn after it)
+    page.wait_for_function("""() => { const c = document.querySelector('.st-key-fl-hotkeys');
+        return getComputedStyle(c).display === 'none' && getComputedStyle(c.parentElement).display === 'none'; }""")
     page.evaluate(PROBE)
     page.keyboard.press("n")                        # from Home, N starts the course
     on_page(page, "vectors", "Vectors")
@@ -52,7 +53,13 @@ def test_navigate_text_fields_and_the_list(server, page):
     expect(page.locator(NOTE)).to_have_text("There is no chapter 25: chapters run from 1 to 17.")
     assert doc_keys(page) == []                     # every handled key stopped at the window
 
-    # H, R, A, T with nothing to act on: a note, and the page stays put (R does not rerun).
+    # On Home, H, R, A, T have nothing to act on: a note, and the page stays put (R does not
+    # rerun); the list says so too. Then 4 leads back to a chapter.
+    open_app(page, server)
+    expect(page.locator("h1").first).to_have_text("Formula Lab")
+    page.wait_for_function("() => window.__flHotkeys && window.__flHotkeys.data")
+    page.evaluate(PROBE)
+    page.locator("h1").first.click()
     page.keyboard.press("r")
     expect(page.locator(NOTE)).to_have_text("R: no recorder on this page. Press ? for the list.")
     for k in "hat":
@@ -60,7 +67,15 @@ def test_navigate_text_fields_and_the_list(server, page):
         expect(page.locator(NOTE)).to_have_text(f"{k.upper()}: not on this page. Press ? for the list.")
     page.keyboard.press("x")                        # not a shortcut: passes through
     assert doc_keys(page) == ["x"]
+    page.keyboard.press("?")
+    dialog = page.get_by_role("dialog", name="Keyboard shortcuts")
+    expect(dialog).to_contain_text("Start or stop recording (Say it back)no recorder on this page")
+    expect(dialog).to_contain_text("Hear the pronunciationnot on this page")
+    page.keyboard.press("Escape")
+    expect(page.locator("h1").first).to_have_text("Formula Lab")
+    page.keyboard.press("4")
     on_page(page, "dot-product", "Dot Product")
+    doc_keys(page)
 
     # Inside a text field every key is the learner's: H, 3, ? and N type, nothing else happens.
     expect(page.locator(NOTE + ".on")).to_have_count(0)  # the last note has faded
@@ -82,8 +97,8 @@ def test_navigate_text_fields_and_the_list(server, page):
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("Next: 5. Cosine Similarity")
     expect(dialog).to_contain_text("Previous: 3. Unit Vector")
-    expect(dialog).to_contain_text("Start or stop recording (Say it back)no recorder on this page")
-    expect(dialog).to_contain_text("Hear the pronunciationnot on this page")
+    expect(dialog).not_to_contain_text("no recorder on this page")   # a chapter has all four
+    expect(dialog).not_to_contain_text("not on this page")
     page.keyboard.press("Escape")
     expect(dialog).to_have_count(0)
     page.keyboard.press("?")
@@ -104,6 +119,9 @@ def test_navigate_text_fields_and_the_list(server, page):
 # container keyed fl-hk-<action>-<slug>. Fixed in place so the nearest one is known.
 INJECT = """() => {
   window.__acted = [];
+  // The page's own controls go first: these stand-ins test the finding rules one by one
+  // (test_keys_reach_the_chapter_controls below presses the real ones).
+  document.querySelectorAll('[class*="st-key-fl-hk-"]').forEach(e => e.remove());
   const box = (cls, top, html) => {
     const d = document.createElement('div');
     d.className = cls;
@@ -168,3 +186,25 @@ def test_actions_find_the_marked_control(server, page):
     expect(page.get_by_role("dialog")).to_have_count(0)
     on_page(page, "softmax", "Softmax")
     assert page.evaluate("() => window.__acted") == ["hear-mid", "record-marked", "record-marked", "animate"]
+
+
+def test_keys_reach_the_chapter_controls(server, page):
+    """On a real chapter: H speaks the pronunciation, A plays the build-up, T focuses the trainer."""
+    page.add_init_script("""window.__plays = 0; const play = HTMLMediaElement.prototype.play;
+      HTMLMediaElement.prototype.play = function () { window.__plays++; return play.call(this).catch(() => {}); };
+      if (window.speechSynthesis) { const speak = window.speechSynthesis.speak.bind(window.speechSynthesis);
+        window.speechSynthesis.speak = (u) => { window.__plays++; return speak(u); }; }""")
+    open_app(page, server + "/relu")
+    page.wait_for_function("() => window.__flHotkeys && window.__flHotkeys.data")
+    expect(page.locator(".st-key-fl-hk-type-relu")).to_be_visible()
+    page.locator("h1").first.click()
+    page.keyboard.press("h")
+    page.wait_for_function("() => window.__plays >= 1")
+    before = page.evaluate("() => window.__plays")
+    page.keyboard.press("a")
+    page.wait_for_function(f"() => window.__plays > {before}")
+    page.keyboard.press("a")                        # pause again
+    page.keyboard.press("t")
+    page.wait_for_function("""() => { let e = document.activeElement;
+      while (e && e.shadowRoot && e.shadowRoot.activeElement) e = e.shadowRoot.activeElement;
+      return !!(e && e.closest && e.closest('[data-fl-typing]')); }""")

@@ -40,7 +40,7 @@ def test_a_recorded_reading_is_scored_on_the_page(server, fake_mic):
         open_app(page, server + "/" + SIGMOID.url_path)
         recorder = page.locator(".st-key-fl-hk-record-sigmoid")
         expect(recorder).to_be_visible()
-        recorder.get_by_role("button", name="Record").click()
+        recorder.get_by_role("button", name="Record", exact=True).click()
         page.wait_for_timeout(int(seconds * 1000) - 200)  # the file loops: stop before it repeats
         recorder.get_by_role("button", name="Stop recording").click()
 
