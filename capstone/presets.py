@@ -26,7 +26,7 @@ class TrainConfig:
     learning_rate: float = 1e-2
     min_lr: float = 1e-4
     warmup_iters: int = 200
-    decay_frac: float = 0.3     # the last 30% of the steps decay to min_lr
+    decay_frac: float = 0.5     # the last half of the steps decay to min_lr
     weight_decay: float = 0.1
     beta1: float = 0.9
     beta2: float = 0.99
