@@ -16,7 +16,9 @@ _voice = None
 def _to_16k(src: Path, dst: Path) -> None:
     if not shutil.which("sox"):
         raise RuntimeError("sox is needed to make test recordings: run `make test` (it installs it)")
-    subprocess.run(["sox", "-V1", str(src), "-r", "16000", "-c", "1", "-b", "16", str(dst)],
+    # -R: sox's repeatable mode (its dither's noise is seeded the same each run), so the
+    # same text gives the same clip in every test run
+    subprocess.run(["sox", "-V1", "-R", str(src), "-r", "16000", "-c", "1", "-b", "16", str(dst)],
                    check=True)
 
 
