@@ -2,6 +2,7 @@
 number typed, a slider keyed, a cell clicked) changes the numbers, and no exception shows.
 Screenshots go to $FORMULA_LAB_SHOTS (default: the test's tmp folder)."""
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,11 @@ def _traces(box) -> list[int]:
 
 
 def _check(page, box, shots, name):
-    assert all(n > 0 for n in _traces(box)), "an empty figure"
+    # after a control moves, plotly.js redraws: give it a moment before calling a figure empty
+    deadline = time.time() + 30
+    while not (traces := _traces(box)) or not all(n > 0 for n in traces):
+        assert time.time() < deadline, f"an empty figure: {traces}"
+        time.sleep(0.25)
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
     box.scroll_into_view_if_needed()
     box.screenshot(path=str(shots / f"{name}.png"))
