@@ -46,6 +46,11 @@ def _norm(name: str, v: list, out) -> sp.Expr:
     written = " + ".join(f"{base(vi)}^2" for vi in v)
     total = tame(sum(squares, sp.Integer(0)))
     out(rf"\lVert {name} \rVert^2 = {written} = {signed_sum(squares)} = {show(total)}", total)
+    return _root(name, total, out)
+
+
+def _root(name: str, total: sp.Expr, out) -> sp.Expr:
+    """A norm's last step: the square root of the sum of squares."""
     length = tame(sp.sqrt(total))
     root = equals(rf"\sqrt{{{num(total)}}}", length)
     out(rf"\lVert {name} \rVert = {root}", length)
@@ -62,10 +67,7 @@ def vector_norm(x, out):
     total = tame(sum(squares, sp.Integer(0)))
     if len(v) > 1:
         out(rf"{' + '.join(f'v_{{{i}}}^2' for i in range(1, len(v) + 1))} = {signed_sum(squares)} = {show(total)}", total)
-    length = tame(sp.sqrt(total))
-    root = equals(rf"\sqrt{{{num(total)}}}", length)
-    out(rf"\lVert \mathbf{{v}} \rVert = {root}", length)
-    return length
+    return _root(r"\mathbf{v}", total, out)
 
 
 def unit_vector(x, out):
