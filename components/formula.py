@@ -21,7 +21,7 @@ def formula(chapter: Chapter, *, key: str) -> None:
 def pronunciation(chapter: Chapter, *, key: str) -> None:
     st.markdown(f'<p class="fl-say">{html.escape(chapter.pronunciation)}</p>', unsafe_allow_html=True)
     with st.container(horizontal=True, vertical_alignment="center", gap="small", key=f"fl-voice-row-{key}"):
-        with st.container(key=f"fl-hk-hear-{key}", width="content"):
+        with shortcut_target("hear", key=key, width="content"):
             hear_it(chapter.pronunciation, key=f"{key}.pronunciation.hear", label=with_shortcut("Hear it", "hear"))
         speed_control(key=f"{key}.pronunciation")
         voice_caption(key=key)

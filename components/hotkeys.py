@@ -47,14 +47,14 @@ def with_shortcut(label: str, action: str) -> str:
     return f"{label} · {_key_of(action)}"
 
 
-def shortcut_target(action: str, *, key: str):
+def shortcut_target(action: str, *, key: str, **container_options):
     """The container a page draws a control in so the action's key reaches it.
 
     ``with shortcut_target("hear", key=slug): st.button(with_shortcut("Hear it", "hear"), …)``
     """
     if action not in ACTIONS:
         raise ValueError(f"unknown shortcut action {action!r}; expected one of {', '.join(ACTIONS)}")
-    return st.container(key=f"fl-hk-{action}-{key}")
+    return st.container(key=f"fl-hk-{action}-{key}", **container_options)
 
 
 def neighbours(course: Sequence[str], current: str) -> tuple[str | None, str | None]:
