@@ -50,18 +50,6 @@ class GPTConfig:
         return cls(**d)
 
 
-class LayerNorm(nn.Module):
-    """LayerNorm whose bias can be switched off (nn.LayerNorm's bias flag is recent)."""
-
-    def __init__(self, ndim, bias):
-        super().__init__()
-        self.weight = nn.Parameter(torch.ones(ndim))
-        self.bias = nn.Parameter(torch.zeros(ndim)) if bias else None
-
-    def forward(self, x):
-        return F.layer_norm(x, self.weight.shape, self.weight, self.bias, 1e-5)
-
-
 def rope_tables(block_size, head_size, base=10000.0):
     """cos and sin of the rotation angles, each (block_size, head_size // 2): position t
     turns channel pair i by the angle t * base**(-2i / head_size), fast for the first
@@ -126,19 +114,15 @@ class CausalSelfAttention(nn.Module):
         if cache is not None:
             cache["k"], cache["v"] = k, v
 
-        T_all = k.size(2)
-        if T == T_all:
+        if past == 0:
             # plain causal attention: position t sees positions 0..t
             y = F.scaled_dot_product_attention(
                 q, k, v, is_causal=True,
                 dropout_p=self.dropout if self.training else 0.0)
-        elif T == 1:
-            # one new token: it may look at everything in the cache
-            y = F.scaled_dot_product_attention(q, k, v)
         else:
-            # several new tokens after a cached prefix: new token i sits at
-            # absolute position T_all - T + i and sees positions <= that
-            mask = torch.ones(T, T_all, dtype=torch.bool, device=x.device).tril(T_all - T)
+            # new tokens after a cached prefix: new token i sits at position past + i
+            # and sees every position up to that
+            mask = torch.ones(T, past + T, dtype=torch.bool, device=x.device).tril(past)
             y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
         # y: (B, nh, T, hs) -> (B, T, C), heads side by side
         y = y.transpose(1, 2).contiguous().view(B, T, C)
@@ -162,9 +146,9 @@ class Block(nn.Module):
 
     def __init__(self, config):
         super().__init__()
-        self.ln_1 = LayerNorm(config.n_embd, bias=config.bias)
+        self.ln_1 = nn.LayerNorm(config.n_embd, bias=config.bias)
         self.attn = CausalSelfAttention(config)
-        self.ln_2 = LayerNorm(config.n_embd, bias=config.bias)
+        self.ln_2 = nn.LayerNorm(config.n_embd, bias=config.bias)
         self.mlp = MLP(config)
 
     def forward(self, x, cache=None):
@@ -188,7 +172,7 @@ class GPT(nn.Module):
             **layers,
             drop=nn.Dropout(config.dropout),
             h=nn.ModuleList([Block(config) for _ in range(config.n_layer)]),
-            ln_f=LayerNorm(config.n_embd, bias=config.bias),
+            ln_f=nn.LayerNorm(config.n_embd, bias=config.bias),
         ))
         self.lm_head = nn.Linear(config.n_embd, config.vocab_size, bias=False)
         if config.tie_head:

@@ -76,16 +76,6 @@ def prompt_logits(model, vocab, prompt):
     return logits[0, -1].cpu()
 
 
-def stage_table(model, vocab, prompt, temperature=1.0, top_k=None, top_p=None, limit=None):
-    """Rows for a bar chart: one dict per character, most likely first, with its
-    probability after each stage ("raw", "temperature", "top_k", "top_p")."""
-    stages = filter_stages(prompt_logits(model, vocab, prompt), temperature, top_k, top_p)
-    order = torch.argsort(stages["raw"], descending=True, stable=True).tolist()
-    rows = [{"char": vocab.chars[i], **{k: float(v[i]) for k, v in stages.items()}}
-            for i in order]
-    return rows[:limit] if limit else rows
-
-
 @torch.no_grad()
 def generate(model, vocab, prompt, n, temperature=1.0, top_k=None, top_p=None,
              generator=None, seed=None):

@@ -270,7 +270,7 @@ def main(argv=None):
                     help="any text; digits are that number (see seed_from_text)")
     ap.add_argument("--preset", default="default", choices=sorted(PRESETS))
     ap.add_argument("--out", default="capstone.safetensors", help="checkpoint file to write")
-    ap.add_argument("--data", default=None, help="corpus text file (default: see prepare.py)")
+    ap.add_argument("--data", default=None, help="corpus text file (default: see corpus.py)")
     ap.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"])
     ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: automatic)")
     ap.add_argument("--batch-size", type=int, default=None)

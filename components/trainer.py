@@ -10,7 +10,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from capstone.job import ACTIVE
-from capstone.prepare import CorpusError, Dataset, download_text, load_dataset, prepare, text_from_upload
+from capstone.corpus import CorpusError, download_text, text_from_upload
+from capstone.prepare import Dataset, load_dataset, prepare
 from capstone.presets import PRESETS, make_config
 from capstone.train import seed_from_text
 

@@ -2,7 +2,7 @@ import torch
 
 from capstone.model import GPT, GPTConfig
 from capstone.prepare import Vocab
-from capstone.sample import filter_stages, generate, next_token_probs, stage_table
+from capstone.sample import filter_stages, generate, next_token_probs
 
 
 def test_top_p_keeps_smallest_set_reaching_p():
@@ -43,12 +43,3 @@ def test_top_k_1_is_deterministic():
     assert c == generate(model, vocab, "abc", 150, temperature=2.0, seed=1)
     assert c != generate(model, vocab, "abc", 150, temperature=2.0, seed=2)
 
-
-def test_stage_table_rows():
-    vocab = Vocab(sorted(set("abcdefgh \n")))
-    model = GPT(GPTConfig(vocab_size=len(vocab)), generator=torch.Generator().manual_seed(0))
-    rows = stage_table(model, vocab, "abc", temperature=0.7, top_k=3, top_p=0.9)
-    assert len(rows) == len(vocab) and {r["char"] for r in rows} == set(vocab.chars)
-    assert sum(r["top_k"] > 0 for r in rows) == 3
-    assert abs(sum(r["top_p"] for r in rows) - 1) < 1e-5
-    assert rows[0]["raw"] >= rows[-1]["raw"]
