@@ -249,8 +249,9 @@ def estimate_eta(step, total_steps, elapsed_s, cfg):
         return None
     per_step = elapsed_s / step
     left = max(0, total_steps - step) * per_step
-    # the last evaluation uses final_eval_iters batches instead of eval_iters; one eval
-    # batch (eval_batch_size rows, forward only) costs about as much as one training step
+    # the last evaluation reads final_eval_iters training batches instead of eval_iters,
+    # and all of the validation text (on tiny Shakespeare about as many batches again);
+    # one eval batch (eval_batch_size rows, forward only) costs a third of a training step
     extra_batches = 2 * max(0, cfg.final_eval_iters - cfg.eval_iters)
     extra = extra_batches * per_step * cfg.eval_batch_size / max(1, 3 * cfg.batch_size)
     return round(left + extra, 1)

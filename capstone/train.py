@@ -102,6 +102,23 @@ def estimate_loss(model, splits, cfg, n_batches, device):
     return out
 
 
+@torch.no_grad()
+def whole_split_loss(model, data, cfg, device):
+    """Mean loss over all of a split, cut into consecutive windows of block_size
+    characters, each predicting the character after it. Unlike estimate_loss it picks
+    no windows, so two seeds' models are measured on exactly the same text."""
+    n = (len(data) - 1) // cfg.block_size
+    x = data[:n * cfg.block_size].view(n, cfg.block_size)       # (n, T)
+    y = data[1:n * cfg.block_size + 1].view(n, cfg.block_size)  # (n, T), one character on
+    model.eval()
+    total = 0.0
+    for i in range(0, n, cfg.eval_batch_size):
+        xb, yb = x[i:i + cfg.eval_batch_size].to(device), y[i:i + cfg.eval_batch_size].to(device)
+        total += model(xb, yb)[1].item() * len(xb)
+    model.train()
+    return total / n
+
+
 @dataclass
 class TrainResult:
     model: GPT
@@ -178,7 +195,11 @@ def train(cfg, data=None, on_eval=None, on_progress=None, on_sample=None,
     last_loss = float("nan")
 
     def evaluate(step, n_batches, status="running"):
-        losses = estimate_loss(model, splits, cfg, n_batches, device)
+        if status == "finished":   # the figure a run is judged by: all of the validation text
+            losses = estimate_loss(model, {"train": train_data}, cfg, n_batches, device)
+            losses["val"] = whole_split_loss(model, data.val, cfg, device)
+        else:
+            losses = estimate_loss(model, splits, cfg, n_batches, device)
         elapsed = time.perf_counter() - t0
         # NaN/inf are not valid JSON: a non-finite loss is reported as None
         tl, vl = (round(v, 4) if math.isfinite(v) else None for v in (losses["train"], losses["val"]))

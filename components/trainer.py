@@ -157,7 +157,10 @@ def progress_view(snap: dict) -> None:
     elif status == "failed":
         st.error(f"Training stopped with an error: {snap.get('error')}", icon=":material/error:")
     elif status in ("finished", "stopped"):
-        st.success(f"Training {status} at step {snap['step']:,}.", icon=":material/check_circle:")
+        last = next((h for h in reversed(snap["history"]) if h[2] is not None), None)
+        loss = f" Validation loss {last[2]:.3f}, training loss {last[1]:.3f}." if last else ""
+        st.success(f"Training {status} at step {snap['step']:,} after {snap['elapsed_s']:.0f} s.{loss}",
+                   icon=":material/check_circle:")
 
 
 def _all_samples(snap: dict, *, key: str) -> list:

@@ -7,7 +7,7 @@ import torch
 
 from capstone.job import REPO_ROOT
 from capstone.presets import PRESETS, make_config
-from capstone.train import describe_device, lr_at, pick_device, seed_from_text, train
+from capstone.train import describe_device, lr_at, pick_device, seed_from_text, train, whole_split_loss
 
 
 def test_loss_goes_down_over_50_steps(small_data, tiny_cfg):
@@ -22,6 +22,26 @@ def test_loss_goes_down_over_50_steps(small_data, tiny_cfg):
     assert final["train_loss"] < first_loss - 0.8
     assert final["val_loss"] < first_loss - 0.8
     assert final["tokens_per_s"] > 0 and final["elapsed_s"] > 0
+
+
+def test_a_finished_run_is_judged_on_all_of_the_validation_text(small_data, tiny_cfg):
+    res = train(tiny_cfg, small_data)
+    final = res.records[-1]
+    assert final["status"] == "finished"
+    whole = whole_split_loss(res.model, small_data.val, tiny_cfg, "cpu")
+    assert final["val_loss"] == round(whole, 4)
+    # by hand: every consecutive 64-character window of the split, each loss weighted by
+    # its share of the windows (the last batch is shorter than the others)
+    T = tiny_cfg.block_size
+    n = (len(small_data.val) - 1) // T
+    x = small_data.val[:n * T].view(n, T)
+    y = small_data.val[1:n * T + 1].view(n, T)
+    with torch.no_grad():
+        res.model.eval()
+        logits, _ = res.model(x, y)
+    by_hand = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1))
+    assert abs(whole - by_hand.item()) < 1e-4
+    assert n * T > 0.99 * len(small_data.val)   # nearly every character is scored
 
 
 def test_same_seed_same_weight_bytes(small_data, tiny_cfg):
