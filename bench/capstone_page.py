@@ -101,7 +101,7 @@ def main():
                 if time.perf_counter() > next_open:
                     opens.append(open_chapter(other, f"{url}/{args.chapter}"))
                     next_open = time.perf_counter() + args.every
-                page.wait_for_timeout(500)
+                page.wait_for_timeout(3000)
             took = time.perf_counter() - t0
 
             print(f"finished {took:.1f} s after the press ({took / 60:.2f} min)")

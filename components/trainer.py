@@ -197,18 +197,26 @@ def watch(job, *, key: str) -> None:
     was_active = job.is_active()
     previous = st.session_state.get(f"{key}.previous")
 
-    # Training runs in a child process; every redraw here is work for the server's own
-    # core (and its Plotly chart is the largest message a page sends): every 2 s is enough.
+    # Training runs in a child process, at a lower priority than the server and the
+    # browser, so every redraw here is time the run loses on a small machine. The progress
+    # line is cheap and moves every second: every 2 s. The chart and the samples change only
+    # at an evaluation or a sample (every 200 steps, tens of seconds apart), and redrawing a
+    # Plotly chart is the heaviest work a browser does on this page: every 10 s.
     @st.fragment(run_every=2.0 if was_active else None)
-    def _live():
+    def _progress():
         snap = job.snapshot()
         progress_view(snap)
+        if was_active and snap["status"] not in ACTIVE:
+            st.rerun(scope="app")          # finished: redraw the page once, without polling
+
+    @st.fragment(run_every=10.0 if was_active else None)
+    def _curves():
+        snap = job.snapshot()
         st.plotly_chart(loss_figure(snap["history"], title=_title(snap["preset"]), previous=previous),
                         key=f"{key}.loss", width="stretch")
         if previous:
             st.caption(f"Dotted, faint: the earlier run ({previous['title']}), for comparison.")
         sample_view(snap, every=job.cfg.sample_interval, key=key)
-        if was_active and snap["status"] not in ACTIVE:
-            st.rerun(scope="app")          # finished: redraw the page once, without polling
 
-    _live()
+    _progress()
+    _curves()
