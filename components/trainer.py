@@ -97,8 +97,11 @@ def remember_run(job, *, key: str) -> None:
         st.session_state[f"{key}.previous"] = {"title": _title(snap["preset"]), "history": snap["history"]}
 
 
-def loss_figure(history: list, *, title: str = "", previous: dict | None = None) -> go.Figure:
-    """Train and validation loss per evaluation; an earlier run's curves faintly behind."""
+def loss_figure(history: list, *, title: str = "", previous: dict | None = None,
+                total_steps: int | None = None) -> go.Figure:
+    """Train and validation loss per evaluation; an earlier run's curves faintly behind.
+    With total_steps the step axis spans the whole run from the start, so the curves grow
+    into it (and a lone first point sits on a plain scale from 0, not a zoom onto it)."""
     fig = go.Figure()
     if previous:
         steps = [h[0] for h in previous["history"]]
@@ -116,6 +119,13 @@ def loss_figure(history: list, *, title: str = "", previous: dict | None = None)
     fig.update_layout(height=320, margin=dict(l=10, r=10, t=10, b=10), xaxis_title="step",
                       yaxis_title="loss (nats per character)",
                       legend=dict(orientation="h", yanchor="top", y=-0.25, x=0))   # below: the toolbar sits on top
+    if total_steps:
+        earlier = [h[0] for h in previous["history"]] if previous else []
+        span = max([total_steps, *earlier])
+        fig.update_xaxes(range=[-0.02 * span, 1.02 * span])   # a little room for the end markers
+        points = [v for h in history for v in h[1:] if v is not None]
+        if len(history) == 1 and points and not previous:
+            fig.update_yaxes(range=[0, 1.1 * max(points)])
     return fig
 
 
@@ -212,8 +222,9 @@ def watch(job, *, key: str) -> None:
     @st.fragment(run_every=10.0 if was_active else None)
     def _curves():
         snap = job.snapshot()
-        st.plotly_chart(loss_figure(snap["history"], title=_title(snap["preset"]), previous=previous),
-                        key=f"{key}.loss", width="stretch")
+        figure = loss_figure(snap["history"], title=_title(snap["preset"]), previous=previous,
+                             total_steps=snap["total_steps"])
+        st.plotly_chart(figure, key=f"{key}.loss", width="stretch")
         if previous:
             st.caption(f"Dotted, faint: the earlier run ({previous['title']}), for comparison.")
         sample_view(snap, every=job.cfg.sample_interval, key=key)

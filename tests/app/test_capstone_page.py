@@ -132,6 +132,9 @@ def test_a_new_run_draws_the_earlier_one_behind_it(finished_run):
     earlier = [t for t in traces if "(earlier run)" in t["name"]]
     assert [t["name"] for t in earlier] == ["train · Default (earlier run)", "validation · Default (earlier run)"]
     assert earlier[0]["y"] == [4.2, 2.6, 2.2, 2.1] and all(t["opacity"] <= 0.5 for t in earlier)
+    # the step axis spans the longer of the two runs from the start
+    span = max(50, *earlier[0]["x"])
+    assert _figure(at)["layout"]["xaxis"]["range"] == [-0.02 * span, 1.02 * span]
     assert any("the earlier run (Default)" in c.value for c in at.caption)
     assert any("What to look for:** Each step sees a single sequence" in c.value for c in at.caption)
 
