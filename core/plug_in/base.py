@@ -273,6 +273,11 @@ def signed_sum(terms: list[sp.Expr]) -> str:
     return out
 
 
+def dot(a: list, b: list) -> sp.Expr:
+    """a1·b1 + a2·b2 + …, exact."""
+    return tame(sum((x * y for x, y in zip(a, b)), sp.Integer(0)))
+
+
 def dot_terms(a: list, b: list) -> str:
     r"""a1·b1 + a2·b2 + …"""
     return " + ".join(rf"{factor(x)} \cdot {factor(y)}" for x, y in zip(a, b))

@@ -5,7 +5,7 @@ import sympy as sp
 
 from core.plug_in.activations import approx_all, softmax_row
 from core.plug_in.base import (
-    Input, PlugInError, as_float, base, equals, factor, num, same_length, show, signed_sum, sub, tame, tex,
+    Input, PlugInError, as_float, base, dot, equals, factor, num, same_length, show, signed_sum, sub, tame, tex,
 )
 
 MAX_EXACT_SCORES = 4   # attention with more query–key scores than this is worked in floats
@@ -138,7 +138,7 @@ def attention(v, out):
         )
     if len(K) != len(V):
         raise PlugInError(f"K has {len(K)} rows and V has {len(V)}: each token needs one key row and one value row.")
-    scores = [[tame(sum((qi * ki for qi, ki in zip(q, k)), sp.Integer(0))) for k in K] for q in Q]
+    scores = [[dot(q, k) for k in K] for q in Q]
     out(rf"QK^\top = {show(scores)}", scores)
     dk = len(K[0])
     root = sp.sqrt(dk)

@@ -5,7 +5,7 @@ import math
 
 import sympy as sp
 
-from core.plug_in.base import Input, PlugInError, base, dot_terms, equals, factor, num, show, signed_sum, tame
+from core.plug_in.base import Input, PlugInError, base, dot, dot_terms, equals, factor, num, show, signed_sum, tame
 
 INPUTS = {
     "matrix_vector": (
@@ -21,10 +21,6 @@ INPUTS = {
 }
 
 
-def _dot(a, b) -> sp.Expr:
-    return tame(sum((x * y for x, y in zip(a, b)), sp.Integer(0)))
-
-
 def matrix_vector(v, out):
     A, x = v["A"], v["x"]
     if len(A[0]) != len(x):
@@ -34,7 +30,7 @@ def matrix_vector(v, out):
         )
     result = []
     for i, row in enumerate(A, 1):
-        r = _dot(row, x)
+        r = dot(row, x)
         result.append(r)
         out(rf"(\mathbf{{A}}\mathbf{{x}})_{{{i}}} = {dot_terms(row, x)} = {show(r)}", r)
     out(rf"\mathbf{{A}}\mathbf{{x}} = {show(result)}", result)
@@ -53,7 +49,7 @@ def matrix_multiplication(v, out):
     for i, row in enumerate(A, 1):
         result.append([])
         for j, col in enumerate(columns, 1):
-            r = _dot(row, col)
+            r = dot(row, col)
             result[-1].append(r)
             out(rf"(\mathbf{{AB}})_{{{i}{j}}} = {dot_terms(row, col)} = {show(r)}", r)
     out(rf"\mathbf{{AB}} = {show(result)}", result)

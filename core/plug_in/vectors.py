@@ -6,7 +6,7 @@ import math
 import sympy as sp
 
 from core.plug_in.base import (
-    Input, PlugInError, base, equals, dot_terms, factor, num, same_length, show, signed_sum, tame, tex,
+    Input, PlugInError, base, dot, equals, dot_terms, factor, num, same_length, show, signed_sum, tame, tex,
 )
 
 INPUTS = {
@@ -99,8 +99,8 @@ def dot_product(x, out):
 def cosine_similarity(x, out):
     a, b = x["a"], x["b"]
     same_length("a", a, "b", b, "cosine similarity")
-    dot = tame(sum((ai * bi for ai, bi in zip(a, b)), sp.Integer(0)))
-    out(rf"\mathbf{{a}} \cdot \mathbf{{b}} = {dot_terms(a, b)} = {show(dot)}", dot)
+    ab = dot(a, b)
+    out(rf"\mathbf{{a}} \cdot \mathbf{{b}} = {dot_terms(a, b)} = {show(ab)}", ab)
     norm_a = _norm(r"\mathbf{a}", a, out)
     norm_b = _norm(r"\mathbf{b}", b, out)
     for name, n in (("a", norm_a), ("b", norm_b)):
@@ -109,8 +109,8 @@ def cosine_similarity(x, out):
                 f"{name} is the zero vector: it has no direction, so there is no angle to measure "
                 "(the formula would divide by a length of 0)."
             )
-    cos = tame(dot / (norm_a * norm_b))
-    out(rf"\cos\theta = \frac{{{num(dot)}}}{{{factor(norm_a)} \cdot {factor(norm_b)}}} = {show(cos)}", cos)
+    cos = tame(ab / (norm_a * norm_b))
+    out(rf"\cos\theta = \frac{{{num(ab)}}}{{{factor(norm_a)} \cdot {factor(norm_b)}}} = {show(cos)}", cos)
     angle = sp.Float(math.degrees(math.acos(max(-1.0, min(1.0, float(sp.N(cos, 15)))))), 15)
     out(rf"\theta = \arccos\left({tex(cos, decimal=True)}\right) \approx {tex(angle, decimal=True)}^\circ", angle)
     return cos
