@@ -13,39 +13,16 @@ trained (from the address to the chapter's title and formula on screen).
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from local_app import local_app
+
 CHROMIUM = os.environ.get("FORMULA_LAB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-def start_server(db_dir):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = dict(os.environ, FORMULA_LAB_DB=str(Path(db_dir) / "lab.duckdb"))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(180):
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                return proc, url
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    sys.exit("streamlit did not start within 90 s")
 
 
 def open_chapter(page, url):
@@ -67,64 +44,60 @@ def main():
 
     from playwright.sync_api import sync_playwright
 
-    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
-        proc, url = start_server(tmp)
-        try:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 1000})
-            page.set_default_timeout(300_000)
-            page.goto(url + "/capstone")
-            start = page.get_by_role("button", name="Start training")
-            start.wait_for()
-            if args.steps:
-                slider = page.locator("[data-testid=stSlider]").filter(has_text="Training steps")
-                slider.get_by_role("slider").focus()
-                page.keyboard.press("Home")              # 50
-                for _ in range(args.steps // 50 - 1):
-                    page.keyboard.press("ArrowRight")    # +50 each
-            steps = page.locator("[data-testid=stSlider]").filter(
-                has_text="Training steps").get_by_role("slider").input_value()
-            print(f"pressing Start training: default preset, {int(steps):,} steps")
-            start.click()
-            t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p, \
+            local_app(Path(tmp) / "lab.duckdb") as url:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.set_default_timeout(300_000)
+        page.goto(url + "/capstone")
+        start = page.get_by_role("button", name="Start training")
+        start.wait_for()
+        if args.steps:
+            slider = page.locator("[data-testid=stSlider]").filter(has_text="Training steps")
+            slider.get_by_role("slider").focus()
+            page.keyboard.press("Home")              # 50
+            for _ in range(args.steps // 50 - 1):
+                page.keyboard.press("ArrowRight")    # +50 each
+        steps = page.locator("[data-testid=stSlider]").filter(
+            has_text="Training steps").get_by_role("slider").input_value()
+        print(f"pressing Start training: default preset, {int(steps):,} steps")
+        start.click()
+        t0 = time.perf_counter()
 
-            other = browser.new_page(viewport={"width": 1280, "height": 1000})
-            other.set_default_timeout(60_000)
-            opens, progress, next_open = [], "", t0 + 10
-            finished = page.get_by_text("Training finished at step")
-            while not finished.is_visible():
-                if time.perf_counter() - t0 > args.timeout:
-                    sys.exit(f"not finished after {args.timeout:.0f} s; last progress: {progress}")
-                bar = page.locator("[data-testid=stProgress]")
-                if bar.count():
-                    progress = bar.first.inner_text().strip() or progress
-                if time.perf_counter() > next_open:
-                    opens.append(open_chapter(other, f"{url}/{args.chapter}"))
-                    next_open = time.perf_counter() + args.every
-                page.wait_for_timeout(3000)
-            took = time.perf_counter() - t0
+        other = browser.new_page(viewport={"width": 1280, "height": 1000})
+        other.set_default_timeout(60_000)
+        opens, progress, next_open = [], "", t0 + 10
+        finished = page.get_by_text("Training finished at step")
+        while not finished.is_visible():
+            if time.perf_counter() - t0 > args.timeout:
+                sys.exit(f"not finished after {args.timeout:.0f} s; last progress: {progress}")
+            bar = page.locator("[data-testid=stProgress]")
+            if bar.count():
+                progress = bar.first.inner_text().strip() or progress
+            if time.perf_counter() > next_open:
+                opens.append(open_chapter(other, f"{url}/{args.chapter}"))
+                next_open = time.perf_counter() + args.every
+            page.wait_for_timeout(3000)
+        took = time.perf_counter() - t0
 
-            print(f"finished {took:.1f} s after the press ({took / 60:.2f} min)")
-            print(f"last progress line: {progress}")
-            print(f"finishing line: {finished.inner_text().strip()}")
-            scrub = page.locator("[data-testid=stSlider]").filter(has_text="Samples so far")
-            if scrub.count():
-                handle = scrub.get_by_role("slider")
-                n = int(handle.get_attribute("max")) + 1   # a select slider counts its options from 0
-                handle.focus()
-                page.keyboard.press("Home")
-                first = page.get_by_text("Sample at step 0", exact=True)
-                first.wait_for(timeout=30_000)
-                print(f"samples on the slider: {n}, the first at step 0")
-            else:
-                print("samples on the slider: none")
-            if opens:
-                print(f"chapter /{args.chapter} opened during the run {len(opens)} times: median "
-                      f"{statistics.median(opens):.2f} s, slowest {max(opens):.2f} s")
-            browser.close()
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+        print(f"finished {took:.1f} s after the press ({took / 60:.2f} min)")
+        print(f"last progress line: {progress}")
+        print(f"finishing line: {finished.inner_text().strip()}")
+        scrub = page.locator("[data-testid=stSlider]").filter(has_text="Samples so far")
+        if scrub.count():
+            handle = scrub.get_by_role("slider")
+            n = int(handle.get_attribute("max")) + 1   # a select slider counts its options from 0
+            handle.focus()
+            page.keyboard.press("Home")
+            first = page.get_by_text("Sample at step 0", exact=True)
+            first.wait_for(timeout=30_000)
+            print(f"samples on the slider: {n}, the first at step 0")
+        else:
+            print("samples on the slider: none")
+        if opens:
+            print(f"chapter /{args.chapter} opened during the run {len(opens)} times: median "
+                  f"{statistics.median(opens):.2f} s, slowest {max(opens):.2f} s")
+        browser.close()
 
 
 if __name__ == "__main__":

@@ -22,9 +22,7 @@ and prints the median and the slowest of each, and the run's tokens/s.
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -38,6 +36,7 @@ from capstone.job import JobRegistry  # noqa: E402
 from capstone.prepare import load_dataset  # noqa: E402
 from capstone.presets import make_config  # noqa: E402
 from capstone.train import train  # noqa: E402
+from local_app import ROOT, local_app  # noqa: E402
 
 
 def busy_half_the_time(stop):
@@ -64,15 +63,6 @@ def run(how, cfg, data):
         stop.set()
 
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def get_ms(url):
     t = time.perf_counter()
     with urllib.request.urlopen(url, timeout=60) as r:
@@ -96,21 +86,9 @@ def latency(args, data):
 
     from core.content import load_chapters
 
-    env = dict(os.environ, FORMULA_LAB_DB=str(Path(tempfile.mkdtemp()) / "bench.duckdb"))
-    os.environ["FORMULA_LAB_DB"] = env["FORMULA_LAB_DB"]
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py",
-                               "--server.port", str(port), "--server.address", "127.0.0.1",
-                               "--server.headless", "true"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(240):
-            try:
-                get_ms(f"{base}/_stcore/health")
-                break
-            except OSError:
-                time.sleep(0.5)
+    db = Path(tempfile.mkdtemp()) / "bench.duckdb"
+    os.environ["FORMULA_LAB_DB"] = str(db)   # the AppTest renders below use it too
+    with local_app(db) as base:
         chapter = load_chapters()[0]
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
         at.switch_page(chapter.page_file).run()          # cold render, not counted
@@ -139,9 +117,6 @@ def latency(args, data):
             for name, ms in got.items():
                 print(f"{when:15s} {name:15s} median {statistics.median(ms):7.1f} ms   "
                       f"slowest {max(ms):7.1f} ms   ({len(ms)} probes)")
-    finally:
-        server.terminate()
-        server.wait(30)
 
 
 def main():

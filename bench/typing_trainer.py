@@ -12,18 +12,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from local_app import local_app  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from core.content import chapter_by_slug  # noqa: E402
@@ -51,21 +48,7 @@ def main() -> None:
     parser.add_argument("--chapter", default="attention", help="slug of the chapter whose code is typed")
     parser.add_argument("--delay", type=float, default=15, help="ms between keys")
     args = parser.parse_args()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = dict(os.environ, FORMULA_LAB_DB=str(Path(tempfile.mkdtemp()) / "bench.duckdb"))
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                               "--server.address", "127.0.0.1", "--server.headless", "true"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(180):
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
+    with local_app(Path(tempfile.mkdtemp()) / "bench.duckdb") as url:
         keys = keys_to_type(target_text(chapter_by_slug(args.chapter).code.source))
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=[
@@ -96,9 +79,6 @@ def main() -> None:
             page.keyboard.press("Escape")
             alone = page.evaluate(DISPATCH, keys)   # the same keys, dispatched in one go in the page
             browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     print(f"chapter {args.chapter}: {len(perf)} keystrokes, {args.delay:g} ms apart")
     print(f"script time per keystroke (ms): median {statistics.median(perf):.3f}, "
           f"p95 {pct(perf, 95):.3f}, p99 {pct(perf, 99):.3f}, max {max(perf):.3f}  (target < 2)")
