@@ -4,17 +4,11 @@ forward, back and narrates, and with no server voice the browser's speechSynthes
 HTMLMediaElement.play and speechSynthesis.speak are wrapped (then called through) to
 record what was played.
 """
-import os
-import subprocess
-import sys
-import time
-import urllib.request
-
 import pytest
 from playwright.sync_api import expect
 
 from core.content import chapter_by_slug
-from tests.browser.conftest import ROOT, _free_port, open_app
+from tests.browser.conftest import open_app, running_app
 
 pytestmark = pytest.mark.browser
 SLUG = "softmax"
@@ -35,26 +29,8 @@ if (window.speechSynthesis) {
 @pytest.fixture(scope="module")
 def browser_voice_server(tmp_path_factory):
     """A second server whose settings turn every server voice off."""
-    port, tmp = _free_port(), tmp_path_factory.mktemp("novoice")
-    env = dict(os.environ, FORMULA_LAB_DB=str(tmp / "lab.duckdb"), FORMULA_LAB_VOICE_ENGINES="none")
-    with open(tmp / "streamlit.log", "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        url, deadline = f"http://127.0.0.1:{port}", time.time() + 90
-        while True:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                    break
-            except OSError:
-                if time.time() > deadline:
-                    proc.kill()
-                    pytest.fail("the second streamlit did not start within 90 s")
-                time.sleep(0.5)
+    with running_app(tmp_path_factory.mktemp("novoice"), FORMULA_LAB_VOICE_ENGINES="none") as url:
         yield url
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def caption(page):
