@@ -46,14 +46,21 @@ def test_eta_counts_down_from_the_measured_pace(small_data, tiny_cfg):
     assert 45.0 <= eta < 47.0
     assert estimate_eta(100, 100, 50.0, replace(cfg, final_eval_iters=cfg.eval_iters)) == 0.0
     reg = JobRegistry(max_running=1)
-    job = reg.start("ann", cfg, small_data)
+    # batches of 64, so the child's reports (one per 10 steps) come about a second apart
+    job = reg.start("ann", replace(cfg, batch_size=64), small_data)
     assert job.snapshot()["eta_s"] is None                      # no pace measured yet
     assert wait_for(lambda: job.snapshot()["eta_s"] is not None, timeout=180)
-    first = job.snapshot()
+    for _ in range(50):
+        # between two reports the estimate counts down with the clock; a new report sets
+        # it afresh from the pace so far, which may be slower, so look between two
+        first = job.snapshot()
+        time.sleep(0.3)
+        later = job.snapshot()
+        if later["step"] == first["step"]:
+            break
     assert first["eta_s"] > 0
-    time.sleep(0.3)
-    later = job.snapshot()                                      # counts down in between
-    assert later["eta_s"] < first["eta_s"] + 1e-9
+    assert later["step"] == first["step"]                       # no report in between
+    assert later["eta_s"] < first["eta_s"] + 1e-9               # counts down in between
     job.stop(wait=60)
     assert job.snapshot()["eta_s"] == 0.0
 
