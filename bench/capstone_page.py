@@ -2,6 +2,7 @@
 
     python bench/capstone_page.py                    # the default preset, as the page offers it
     python bench/capstone_page.py --steps 500        # a shorter run (the Training steps slider)
+    python bench/capstone_page.py --every 0          # the capstone tab only, no chapter openings
 
 Starts `streamlit run app.py` on localhost with a fresh database, opens the capstone page
 in headless Chromium, presses Start training and waits for "Training finished". Prints the
@@ -38,7 +39,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--steps", type=int, default=None, help="set the Training steps slider (multiple of 50)")
     ap.add_argument("--chapter", default="softmax", help="chapter page to open during the run")
-    ap.add_argument("--every", type=float, default=20.0, help="seconds between chapter openings")
+    ap.add_argument("--every", type=float, default=20.0, help="seconds between chapter openings (0: none)")
     ap.add_argument("--timeout", type=float, default=1800.0, help="give up after this many seconds")
     args = ap.parse_args()
 
@@ -66,7 +67,8 @@ def main():
 
         other = browser.new_page(viewport={"width": 1280, "height": 1000})
         other.set_default_timeout(60_000)
-        opens, progress, next_open = [], "", t0 + 10
+        opens, progress = [], ""
+        next_open = t0 + 10 if args.every > 0 else float("inf")
         finished = page.get_by_text("Training finished at step")
         while not finished.is_visible():
             if time.perf_counter() - t0 > args.timeout:
