@@ -1,54 +1,27 @@
 """A real `streamlit run` on localhost and a real Chromium driven by Playwright."""
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-ROOT = Path(__file__).resolve().parents[2]
+from bench.local_app import AppDidNotStart, local_app
+
 CHROMIUM = os.environ.get("FORMULA_LAB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager
 def running_app(folder: Path, **settings):
     """`streamlit run app.py` on a free localhost port, its database and log in folder, with
     any further FORMULA_LAB_* settings; yields its address once it answers, stops it after."""
-    port = _free_port()
-    env = dict(os.environ, FORMULA_LAB_DB=str(folder / "lab.duckdb"), **settings)
-    with open(folder / "streamlit.log", "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        url, deadline = f"http://127.0.0.1:{port}", time.time() + 90
-        while True:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                    break
-            except OSError:
-                if time.time() > deadline:
-                    proc.kill()
-                    pytest.fail(f"streamlit did not start within 90 s (see {folder / 'streamlit.log'})")
-                time.sleep(0.5)
-        try:
+    try:
+        with local_app(folder / "lab.duckdb", wait_s=90, log_path=folder / "streamlit.log",
+                       **settings) as url:
             yield url
-        finally:
-            proc.terminate()
-            proc.wait(timeout=20)
+    except AppDidNotStart as e:
+        pytest.fail(str(e))
 
 
 @pytest.fixture(scope="session")
