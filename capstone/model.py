@@ -16,6 +16,7 @@ Letters used in the shape comments:
     nh number of heads, hs head size (C // nh), V vocabulary size.
 """
 
+import functools
 import math
 from dataclasses import asdict, dataclass
 
@@ -67,6 +68,14 @@ def apply_rope(x, cos, sin):
     return torch.cat([x1 * cos - x2 * sin, x1 * sin + x2 * cos], dim=-1)
 
 
+@functools.lru_cache(maxsize=16)
+def causal_mask(T, past, device):
+    """(T, past + T) additive mask for T new positions after past earlier ones: 0 where
+    new position past + i may look (keys 0..past + i), -inf after it. Cached, never
+    written to."""
+    return torch.full((T, past + T), float("-inf"), device=device).triu(past + 1)
+
+
 class CausalSelfAttention(nn.Module):
 
     def __init__(self, config):
@@ -100,6 +109,20 @@ class CausalSelfAttention(nn.Module):
             q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
         return q, k, v
 
+    def weights(self, q, k):
+        """Attention weights softmax(q k^T / sqrt(hs) + M), (B, nh, T, S), for queries
+        q (B, nh, T, hs) at the last T of S positions and keys k (B, nh, S, hs). M, the
+        causal mask, is -inf where a key lies after the query, so row t spreads its weight
+        over positions 0..t only. Written out, not fused: at this size the plain batched
+        matrix products run faster on a CPU than scaled_dot_product_attention."""
+        B, nh, T, hs = q.size()
+        S = k.size(2)
+        mask = causal_mask(T, S - T, q.device)                     # (T, S): 0 or -inf
+        scores = torch.baddbmm(                                    # mask + q k^T / sqrt(hs)
+            mask.expand(B * nh, T, S), q.reshape(B * nh, T, hs),
+            k.reshape(B * nh, S, hs).transpose(1, 2), alpha=1.0 / math.sqrt(hs))
+        return F.softmax(scores, dim=-1).view(B, nh, T, S)
+
     def forward(self, x, cache=None):
         """x: (B, T, C). cache: None, or a dict {"k": ..., "v": ...} holding the
         keys/values of earlier positions (B, nh, T_past, hs); it is updated in place."""
@@ -114,18 +137,10 @@ class CausalSelfAttention(nn.Module):
         if cache is not None:
             cache["k"], cache["v"] = k, v
 
-        if past == 0:
-            # plain causal attention: position t sees positions 0..t
-            y = F.scaled_dot_product_attention(
-                q, k, v, is_causal=True,
-                dropout_p=self.dropout if self.training else 0.0)
-        else:
-            # new tokens after a cached prefix: new token i sits at position past + i
-            # and sees every position up to that
-            mask = torch.ones(T, past + T, dtype=torch.bool, device=x.device).tril(past)
-            y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+        att = F.dropout(self.weights(q, k), self.dropout, self.training)  # (B, nh, T, S)
+        y = att @ v  # (B, nh, T, hs): each position's weighted mix of the values
         # y: (B, nh, T, hs) -> (B, T, C), heads side by side
-        y = y.transpose(1, 2).contiguous().view(B, T, C)
+        y = y.transpose(1, 2).reshape(B, T, C)
         return self.resid_dropout(self.c_proj(y))
 
 
@@ -255,13 +270,10 @@ class GPT(nn.Module):
         B, T = idx.size()
         assert T <= self.config.block_size, f"sequence of {T} exceeds block_size {self.config.block_size}"
         x = self.embed(idx)  # (B, T, C)
-        causal = torch.ones(T, T, dtype=torch.bool, device=idx.device).tril()  # (T, T)
         weights = []
         for block in self.transformer.h:
             q, k, _ = block.attn.qkv(block.ln_1(x))  # each (B, nh, T, hs), positions applied
-            hs = q.size(-1)
-            scores = (q @ k.transpose(-2, -1)) / math.sqrt(hs)  # (B, nh, T, T)
-            weights.append(F.softmax(scores.masked_fill(~causal, float("-inf")), dim=-1))
+            weights.append(block.attn.weights(q, k))  # (B, nh, T, T)
             x = block(x)  # the block itself carries the residual stream on, as in forward()
         return torch.stack(weights)  # (n_layer, B, nh, T, T)
 
