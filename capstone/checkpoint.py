@@ -101,7 +101,10 @@ def _metadata_items(meta):
         for key in ("config", "vocab"):
             if key not in content:
                 raise CheckpointError(f"checkpoint metadata lacks '{key}'")
-        return content["config"], content["vocab"], content.get("info", {})
+        cfg_dict = content["config"]
+        if isinstance(cfg_dict, dict):   # files from before these settings: GELU, base 10,000
+            cfg_dict = {"mlp": "gelu", "rope_base": 10000.0, **cfg_dict}
+        return cfg_dict, content["vocab"], content.get("info", {})
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise CheckpointError("this safetensors file is not a Formula Lab capstone checkpoint "
                               "(metadata 'format' missing or different)")
@@ -117,8 +120,9 @@ def _metadata_items(meta):
     except json.JSONDecodeError as e:
         raise CheckpointError(f"checkpoint metadata is not valid JSON: {e}") from e
     if isinstance(cfg_dict, dict):
-        # version 1 predates these settings: it always had learned positions, a tied head
-        cfg_dict = {"rope": False, "tie_head": True, **cfg_dict}
+        # version 1 predates these settings: learned positions, a tied head, GELU
+        cfg_dict = {"rope": False, "tie_head": True, "mlp": "gelu", "rope_base": 10000.0,
+                    **cfg_dict}
     return cfg_dict, chars, info
 
 
@@ -142,6 +146,12 @@ def _parse_metadata(meta):
             or not isinstance(config.dropout, (int, float))):
         raise CheckpointError("checkpoint config: bias, rope and tie_head must be true/false, "
                               "dropout a number")
+    if (not isinstance(config.rope_base, (int, float)) or isinstance(config.rope_base, bool)
+            or not 1.0 < config.rope_base < 1e9):
+        raise CheckpointError(f"checkpoint config: rope_base={config.rope_base!r} is not a "
+                              "number above 1")
+    if config.mlp not in ("gelu", "swiglu"):
+        raise CheckpointError(f"checkpoint config: unknown feed-forward layer {config.mlp!r}")
 
     # vocabulary: distinct single characters, one per token id
     if (not isinstance(chars, list) or not all(isinstance(c, str) and len(c) == 1 for c in chars)

@@ -17,7 +17,9 @@ class TrainConfig:
     dropout: float = 0.0
     bias: bool = False          # biases in Linear and LayerNorm layers
     rope: bool = True           # rotary positions (False: a learned position table)
+    rope_base: float = 1000.0   # rotary pair i turns rope_base**(-2i / head size) a position
     tie_head: bool = False      # output head shares the token embedding matrix
+    mlp: str = "swiglu"         # feed-forward layer: swiglu (gated) or gelu
     # data
     batch_size: int = 64        # sequences per step; tokens per step = batch_size * block_size
     data_fraction: float = 1.0  # train on only the first fraction of the training split
@@ -70,8 +72,8 @@ PRESETS = {p.name: p for p in [
            "into Shakespeare-shaped words and names.",
            {}),
     # warmup raises the rate by 0.05 a step towards 10, a thousand times the default's:
-    # measured, the loss jumped to 5.9 at step 5, fell back to 5.6 at step 15, climbed
-    # to 11.3 and 14.8 and blew up at step 25
+    # measured, the loss jumped to 7.6 at step 5, fell back to 4.3 at step 10, climbed
+    # to 12.2 at step 15 and blew up at step 21
     Preset("lr_too_high", "Learning rate too high",
            "As warmup raises the rate, the loss swings: it jumps above where it started, "
            "falls back, then climbs from one evaluation to the next until it blows up "
@@ -82,22 +84,22 @@ PRESETS = {p.name: p for p in [
            "The loss crawls down a gentle slope and is still high when the run ends.",
            {"learning_rate": 3e-5, "min_lr": 3e-5, "max_iters": 750, "eval_interval": 50}),
     # full rate from the first step, and a rate three times the default's: measured,
-    # 3.23 at step 10, 2.95 at 40, near 2.5 from 130 to 230; 2.42 at step 250 (the
-    # default: 2.01) and 2.00 at 600
+    # 3.32 at step 10, 2.88 at 40, near 2.5 from 160 to 220; 2.42 at step 250 (the
+    # default: 1.98 at step 200) and 2.03 at 600
     Preset("no_warmup", "No warmup",
            "The first steps use a high learning rate on random weights: the loss drops at "
-           "once to about 3.2 (the model knows little more than how common each letter is), "
+           "once to about 3.3 (the model knows little more than how common each letter is), "
            "then creeps down, stalls near 2.5 and stays well behind a warmed-up run.",
            {"warmup_iters": 0, "learning_rate": 3e-2, "max_iters": 600, "eval_interval": 10,
             "eval_iters": 4}),
-    # measured at rate 0.1: with clipping at 1.0 the loss fell steadily to 2.13 by step
-    # 300; without it, it fell to 2.70 by step 60, climbed back to 3.15 by step 150 and
-    # was only back at 2.65 at step 300
+    # measured at rate 0.15: with clipping at 1.0 the loss fell to 2.47 by step 50 and
+    # 2.08 by step 300; without it, it sat at 3.3 to 3.4 from step 10 to 60 and was only
+    # down to 2.82 at step 300 (at rate 0.1 both runs learn alike; at 0.2 both fail)
     Preset("no_clip", "No gradient clipping",
-           "At ten times the default rate, where a clipped run still learns steadily, a few "
-           "outsized steps knock the unclipped model back: the loss falls, climbs back up "
-           "above 3 and wanders there for about a hundred steps before it falls again.",
-           {"grad_clip": 0.0, "learning_rate": 0.1, "max_iters": 300, "eval_interval": 10,
+           "At fifteen times the default rate, where a clipped run still learns, the first "
+           "outsized steps knock the unclipped model back to guessing letters by how common "
+           "they are: its loss sticks near 3.3 for tens of steps and stays far behind.",
+           {"grad_clip": 0.0, "learning_rate": 0.15, "max_iters": 300, "eval_interval": 10,
             "eval_iters": 4}),
     # batch 1 at the default rate: every step chases one 64-character window
     Preset("batch_1", "Batch of one",

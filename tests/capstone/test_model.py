@@ -6,11 +6,14 @@ from capstone.model import GPT, GPTConfig, apply_rope, rope_tables
 def test_parameter_count_is_spec_size():
     model = GPT(GPTConfig(vocab_size=65))
     # 4 layers x 4 heads x 64 channels, context 64, no biases, rotary positions (no
-    # position table) and a head of its own: about 209k
-    assert model.num_params() == 205_504
+    # position table), a head of its own and a gated feed-forward layer: about 209k
+    assert model.num_params() == 209_600
+    assert model.transformer.h[0].mlp.c_fc.weight.shape == (2 * 176, 64)   # gate and value
+    gelu = GPT(GPTConfig(vocab_size=65, mlp="gelu"))
+    assert gelu.num_params() == 205_504           # GELU's 4C hidden units: nearly the same
     assert model.lm_head.weight is not model.transformer.wte.weight
     assert "transformer.wpe.weight" not in model.state_dict()
-    before = GPT(GPTConfig(vocab_size=65, bias=True, rope=False, tie_head=True))
+    before = GPT(GPTConfig(vocab_size=65, bias=True, rope=False, tie_head=True, mlp="gelu"))
     assert before.num_params() == 208_320       # the network as it was before RoPE
     assert before.lm_head.weight is before.transformer.wte.weight
 
@@ -63,3 +66,13 @@ def test_same_generator_same_init():
     b = GPT(GPTConfig(), generator=torch.Generator().manual_seed(5))
     for (ka, va), (kb, vb) in zip(a.state_dict().items(), b.state_dict().items()):
         assert ka == kb and torch.equal(va, vb)
+
+
+def test_the_feed_forward_layer_is_gelu_or_swiglu():
+    import pytest
+    with pytest.raises(ValueError, match="feed-forward"):
+        GPT(GPTConfig(vocab_size=65, mlp="relu"))
+    x = torch.randn(2, 5, 64, generator=torch.Generator().manual_seed(0))
+    mlp = GPT(GPTConfig(vocab_size=65), generator=torch.Generator().manual_seed(0)).transformer.h[0].mlp
+    a, b = mlp.c_fc(x).chunk(2, dim=-1)   # the gated layer, written out
+    assert torch.allclose(mlp(x), mlp.c_proj(torch.nn.functional.silu(a) * b))
