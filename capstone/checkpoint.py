@@ -22,7 +22,7 @@ import torch
 from safetensors.torch import load as st_load
 from safetensors.torch import save as st_save
 
-from .model import GPT, GPTConfig
+from .model import FEED_FORWARD, GPT, GPTConfig
 from .prepare import Vocab
 
 FORMAT = "formula-lab-capstone"
@@ -30,6 +30,9 @@ FORMAT_VERSION = "2"              # "1": config, vocab, info as separate metadat
 MAX_BYTES = 64 * 1024 * 1024      # a spec-size model is under 1 MB; refuse huge files
 MAX_HEADER_BYTES = 1024 * 1024
 TIED = "lm_head.weight"           # with a tied head, transformer.wte.weight: stored once
+# settings added after files were first written, as those files had them: GELU, and
+# rotary pairs turned at base 10,000 (filled in where a file's config names neither)
+UNNAMED_BEFORE = {"mlp": "gelu", "rope_base": 10000.0}
 
 
 class CheckpointError(ValueError):
@@ -102,8 +105,8 @@ def _metadata_items(meta):
             if key not in content:
                 raise CheckpointError(f"checkpoint metadata lacks '{key}'")
         cfg_dict = content["config"]
-        if isinstance(cfg_dict, dict):   # files from before these settings: GELU, base 10,000
-            cfg_dict = {"mlp": "gelu", "rope_base": 10000.0, **cfg_dict}
+        if isinstance(cfg_dict, dict):
+            cfg_dict = {**UNNAMED_BEFORE, **cfg_dict}
         return cfg_dict, content["vocab"], content.get("info", {})
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise CheckpointError("this safetensors file is not a Formula Lab capstone checkpoint "
@@ -120,9 +123,8 @@ def _metadata_items(meta):
     except json.JSONDecodeError as e:
         raise CheckpointError(f"checkpoint metadata is not valid JSON: {e}") from e
     if isinstance(cfg_dict, dict):
-        # version 1 predates these settings: learned positions, a tied head, GELU
-        cfg_dict = {"rope": False, "tie_head": True, "mlp": "gelu", "rope_base": 10000.0,
-                    **cfg_dict}
+        # version 1 predates these settings too: learned positions, a tied head
+        cfg_dict = {"rope": False, "tie_head": True, **UNNAMED_BEFORE, **cfg_dict}
     return cfg_dict, chars, info
 
 
@@ -150,7 +152,7 @@ def _parse_metadata(meta):
             or not 1.0 < config.rope_base < 1e9):
         raise CheckpointError(f"checkpoint config: rope_base={config.rope_base!r} is not a "
                               "number above 1")
-    if config.mlp not in ("gelu", "swiglu"):
+    if config.mlp not in FEED_FORWARD:
         raise CheckpointError(f"checkpoint config: unknown feed-forward layer {config.mlp!r}")
 
     # vocabulary: distinct single characters, one per token id

@@ -30,6 +30,9 @@ from torch.nn import functional as F
 from .optim import AdamW
 
 
+FEED_FORWARD = ("gelu", "swiglu")   # the kinds of feed-forward layer (GPTConfig.mlp)
+
+
 @dataclass
 class GPTConfig:
     n_layer: int = 4        # number of transformer blocks
@@ -161,7 +164,7 @@ class MLP(nn.Module):
 
     def __init__(self, config):
         super().__init__()
-        if config.mlp not in ("gelu", "swiglu"):
+        if config.mlp not in FEED_FORWARD:
             raise ValueError(f"unknown feed-forward layer {config.mlp!r}; use gelu or swiglu")
         C, self.gated = config.n_embd, config.mlp == "swiglu"
         hidden = 16 * math.ceil(8 * C / 3 / 16) if self.gated else 4 * C

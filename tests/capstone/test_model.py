@@ -1,3 +1,4 @@
+import pytest
 import torch
 
 from capstone.model import GPT, GPTConfig, apply_rope, rope_tables
@@ -69,7 +70,6 @@ def test_same_generator_same_init():
 
 
 def test_the_feed_forward_layer_is_gelu_or_swiglu():
-    import pytest
     with pytest.raises(ValueError, match="feed-forward"):
         GPT(GPTConfig(vocab_size=65, mlp="relu"))
     x = torch.randn(2, 5, 64, generator=torch.Generator().manual_seed(0))
