@@ -27,6 +27,9 @@ def test_train_watch_and_look_inside(server, page):
     page.get_by_role("button", name="Start training").click()
 
     expect(page.get_by_text("/ 200 ·")).to_be_visible()
+    # the bar jumps to each new value: a glide would keep the browser drawing all run long
+    fill = page.locator("[data-testid=stProgressBarTrack] > div").first
+    assert fill.evaluate("e => getComputedStyle(e).transitionDuration") == "0s"
     chart = page.locator(".js-plotly-plot").first
     expect(chart.locator(".scatterlayer .trace")).to_have_count(2)   # train, validation
     expect(page.get_by_text("Sample at step 200")).to_be_visible(timeout=600_000)
