@@ -262,6 +262,30 @@ function row(keys, text, off) {
     + `${off ? `<span class="off">${esc(off)}</span>` : ""}</dd>`;
 }
 
+// The list's "On this page" rows: which of H, R, A, T find a control on the page as it is now.
+function pageRows() {
+  const d = hk().data;
+  return Object.entries(ACTIONS).map(([a, info]) =>
+    row(`<kbd>${esc(d.keys[a])}</kbd>`, info.text, findTarget(a) ? null : info.missing)).join("");
+}
+
+// While the list is open the page may still be drawing (a page just opened, a rerun):
+// the rows follow it, checked again a moment after the page's elements change.
+function followPage(scrim) {
+  const state = hk();
+  const app = document.querySelector('[data-testid="stApp"]') || document.body;
+  let timer = null;
+  const refresh = () => {
+    timer = null;
+    const dl = scrim.isConnected && scrim.querySelector("dl.page");
+    if (!dl) return;
+    const rows = pageRows();
+    if (dl.innerHTML !== rows) dl.innerHTML = rows;
+  };
+  state.follow = new MutationObserver(() => { if (!timer) timer = setTimeout(refresh, 150); });
+  state.follow.observe(app, { childList: true, subtree: true });
+}
+
 function overlayHtml() {
   const d = hk().data;
   const k = (c) => `<kbd>${esc(c)}</kbd>`;
@@ -273,13 +297,11 @@ function overlayHtml() {
     row(k(d.keys.next), title(d.next) ? `Next: ${title(d.next)}` : "Next page", title(d.next) ? null : "this is the last page"),
     row(k(d.keys.prev), title(d.prev) ? `Previous: ${title(d.prev)}` : "Previous page", title(d.prev) ? null : "no page before this one"),
   ];
-  const page = Object.entries(ACTIONS).map(([a, info]) =>
-    row(k(d.keys[a]), info.text, findTarget(a) ? null : info.missing));
   const help = [row(k("?"), "Show or hide this list"), row(k("Esc"), "Close it (so does a click)")];
   return `<div class="panel" role="dialog" aria-modal="true" aria-labelledby="fl-hk-title" tabindex="-1">
 <header><h2 id="fl-hk-title">Keyboard shortcuts</h2><span class="close">${k("Esc")} to close</span></header>
 <h3>Move around</h3><dl>${nav.join("")}</dl>
-<h3>On this page</h3><dl>${page.join("")}</dl>
+<h3>On this page</h3><dl class="page">${pageRows()}</dl>
 <h3>Help</h3><dl>${help.join("")}</dl>
 <footer>Shortcuts pause while you type in a text field or the typing trainer.</footer>
 </div>`;
@@ -294,6 +316,7 @@ function openOverlay() {
   scrim.innerHTML = overlayHtml();
   scrim.addEventListener("click", closeOverlay);
   root.appendChild(scrim);
+  followPage(scrim);
   state.returnFocus = document.activeElement;
   scrim.querySelector(".panel").focus();
 }
@@ -302,6 +325,8 @@ function closeOverlay() {
   const state = hk();
   const scrim = state.layer && state.layer.root.querySelector(".scrim");
   if (!scrim) return;
+  if (state.follow) state.follow.disconnect();
+  state.follow = null;
   scrim.remove();
   const back = state.returnFocus;
   state.returnFocus = null;

@@ -115,6 +115,28 @@ def test_navigate_text_fields_and_the_list(server, page):
     assert page.evaluate("() => window.__flHotkeys.keydowns") == before + 1
 
 
+def test_the_open_list_follows_the_page(server, page):
+    """Opened while a control is not drawn yet, the list says so; once it is drawn, the
+    row changes, with the list still open."""
+    open_app(page, server)
+    page.wait_for_function("() => window.__flHotkeys && window.__flHotkeys.data")
+    page.locator("h1").first.click()
+    page.keyboard.press("?")
+    dialog = page.get_by_role("dialog", name="Keyboard shortcuts")
+    expect(dialog).to_contain_text("Hear the pronunciationnot on this page")
+    page.evaluate("""() => { const d = document.createElement('div');
+        d.className = 'st-key-fl-hk-hear-late';
+        d.innerHTML = '<button>Hear it</button>';
+        document.querySelector('[data-testid="stMain"]').appendChild(d); }""")
+    expect(dialog).not_to_contain_text("Hear the pronunciationnot on this page")
+    expect(dialog).to_contain_text("Start or stop recording (Say it back)no recorder on this page")
+    expect(dialog).to_be_focused()
+    page.evaluate("() => document.querySelector('.st-key-fl-hk-hear-late').remove()")
+    expect(dialog).to_contain_text("Hear the pronunciationnot on this page")
+    page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+
+
 # Controls marked the way pages mark them: containers with the class Streamlit gives a
 # container keyed fl-hk-<action>-<slug>. Fixed in place so the nearest one is known.
 INJECT = """() => {
