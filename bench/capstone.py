@@ -74,8 +74,8 @@ def our_step(data, batch_size, device, **model_kw):
 
 
 # the default network before rotary positions: a learned position table, biases, a head
-# tied to the token embedding, GELU
-BEFORE = dict(rope=False, bias=True, tie_head=True, mlp="gelu")
+# tied to the token embedding, GELU, queries and keys not normalised
+BEFORE = dict(rope=False, bias=True, tie_head=True, mlp="gelu", qk_norm=False)
 
 
 def reference_step(data, batch_size, device, dropout):

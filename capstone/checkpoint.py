@@ -30,9 +30,10 @@ FORMAT_VERSION = "2"              # "1": config, vocab, info as separate metadat
 MAX_BYTES = 64 * 1024 * 1024      # a spec-size model is under 1 MB; refuse huge files
 MAX_HEADER_BYTES = 1024 * 1024
 TIED = "lm_head.weight"           # with a tied head, transformer.wte.weight: stored once
-# settings added after files were first written, as those files had them: GELU, and
-# rotary pairs turned at base 10,000 (filled in where a file's config names neither)
-UNNAMED_BEFORE = {"mlp": "gelu", "rope_base": 10000.0}
+# settings added after files were first written, as those files had them: GELU, rotary
+# pairs turned at base 10,000, queries and keys as they come (filled in where a file's
+# config does not name them)
+UNNAMED_BEFORE = {"mlp": "gelu", "rope_base": 10000.0, "qk_norm": False}
 
 
 class CheckpointError(ValueError):
@@ -144,10 +145,10 @@ def _parse_metadata(meta):
             raise CheckpointError(f"checkpoint config {name}={v!r} is not a sensible size")
     if config.n_embd % config.n_head:
         raise CheckpointError("checkpoint config: n_embd must be divisible by n_head")
-    if (not all(isinstance(getattr(config, f), bool) for f in ("bias", "rope", "tie_head"))
+    if (not all(isinstance(getattr(config, f), bool) for f in ("bias", "rope", "tie_head", "qk_norm"))
             or not isinstance(config.dropout, (int, float))):
-        raise CheckpointError("checkpoint config: bias, rope and tie_head must be true/false, "
-                              "dropout a number")
+        raise CheckpointError("checkpoint config: bias, rope, tie_head and qk_norm must be "
+                              "true/false, dropout a number")
     if (not isinstance(config.rope_base, (int, float)) or isinstance(config.rope_base, bool)
             or not 1.0 < config.rope_base < 1e9):
         raise CheckpointError(f"checkpoint config: rope_base={config.rope_base!r} is not a "

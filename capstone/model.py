@@ -12,7 +12,10 @@ depends on t - s, how far back the key lies. Checkpoints made before that (rope 
 add a learned position embedding to the token embedding instead. The rotation's base is
 1,000 rather than the usual 10,000: over the 64-character context, at base 10,000 three
 of a head's eight channel pairs turn by 0.2 radians or less, nearly still; at 1,000 only
-the last one does (0.15), so more pairs can tell near from far.
+the last one does (0.15), so more pairs can tell near from far. Before they are turned,
+each head's queries and keys are scaled to one length (RMSNorm, qk_norm), so a score
+q . k / sqrt(hs) cannot grow with the weights: how sharply a head attends is set by the
+norms' learned gains alone.
 
 Letters used in the shape comments:
     B batch, T time (sequence length), C channels (n_embd),
@@ -46,6 +49,7 @@ class GPTConfig:
     rope_base: float = 1000.0  # pair i turns rope_base**(-2i / hs) radians per position
     tie_head: bool = False  # the output head reuses the token embedding matrix
     mlp: str = "swiglu"     # the feed-forward layer: "swiglu" (gated) or "gelu" (GPT-2's)
+    qk_norm: bool = True    # queries and keys scaled to one length (RMSNorm) before scoring
 
     def to_dict(self):
         return asdict(self)
@@ -98,6 +102,11 @@ class CausalSelfAttention(nn.Module):
                                    config.rope_base)
             self.register_buffer("rope_cos", cos, persistent=False)
             self.register_buffer("rope_sin", sin, persistent=False)
+        self.qk_norm = config.qk_norm
+        if config.qk_norm:   # a learned gain per channel, shared by the heads
+            hs = config.n_embd // config.n_head
+            self.q_norm = nn.RMSNorm(hs)
+            self.k_norm = nn.RMSNorm(hs)
         # query, key and value for all heads in one matrix multiply
         self.c_attn = nn.Linear(config.n_embd, 3 * config.n_embd, bias=config.bias)
         # output projection back into the residual stream
@@ -106,12 +115,14 @@ class CausalSelfAttention(nn.Module):
 
     def qkv(self, x, pos_offset=0):
         """Queries, keys and values of x (B, T, C) at absolute positions pos_offset..,
-        each (B, nh, T, hs), with the rotary positions already applied to q and k.
-        The one place attention's inputs are made (forward uses it)."""
+        each (B, nh, T, hs), with q and k normalised (qk_norm) and turned by their
+        positions (rope). The one place attention's inputs are made (forward uses it)."""
         B, T, C = x.size()
         nh, hs = self.n_head, C // self.n_head
         qkv = self.c_attn(x).view(B, T, 3 * nh, hs).transpose(1, 2)  # (B, 3nh, T, hs)
         q, k, v = qkv.split(nh, dim=1)                               # each (B, nh, T, hs)
+        if self.qk_norm:   # each head's q and k: root mean square 1, times the learned gains
+            q, k = self.q_norm(q), self.k_norm(k)
         if self.rope:
             cos = self.rope_cos[pos_offset:pos_offset + T]           # (T, hs/2)
             sin = self.rope_sin[pos_offset:pos_offset + T]

@@ -20,6 +20,7 @@ class TrainConfig:
     rope_base: float = 1000.0   # rotary pair i turns rope_base**(-2i / head size) a position
     tie_head: bool = False      # output head shares the token embedding matrix
     mlp: str = "swiglu"         # feed-forward layer: swiglu (gated) or gelu
+    qk_norm: bool = True        # queries and keys normalised (RMSNorm) before attention scores
     # data
     batch_size: int = 64        # sequences per step; tokens per step = batch_size * block_size
     data_fraction: float = 1.0  # train on only the first fraction of the training split
@@ -71,35 +72,39 @@ PRESETS = {p.name: p for p in [
            "Both curves fall together and level off near 1.5; samples turn from noise "
            "into Shakespeare-shaped words and names.",
            {}),
-    # warmup raises the rate by 0.05 a step towards 10, a thousand times the default's:
-    # measured, the loss jumped to 7.6 at step 5, fell back to 4.3 at step 10, climbed
-    # to 12.2 at step 15 and blew up at step 21
+    # warmup raises the rate by 0.01 a step towards 10, a thousand times the default's:
+    # measured, the loss fell to 3.5 by step 5, stalled between 3.0 and 3.1 from step 35
+    # to 80 while the rate passed 0.4 to 0.8, climbed to 3.27 at step 85 and 9.3 at step
+    # 90, and the run blew up at step 91 (rate 0.92)
     Preset("lr_too_high", "Learning rate too high",
-           "As warmup raises the rate, the loss swings: it jumps above where it started, "
-           "falls back, then climbs from one evaluation to the next until it blows up "
-           "(NaN or far above random guessing) and the run is reported as diverged.",
-           {"learning_rate": 10.0, "min_lr": 10.0, "warmup_iters": 200, "grad_clip": 0.0,
+           "As warmup raises the rate, the loss first falls, then stops improving near 3 "
+           "and wobbles while the rate keeps rising, then shoots up within a few steps "
+           "until it blows up (NaN or far above random guessing) and the run is reported "
+           "as diverged.",
+           {"learning_rate": 10.0, "min_lr": 10.0, "warmup_iters": 1000, "grad_clip": 0.0,
             "max_iters": 300, "eval_interval": 5, "eval_iters": 4}),
     Preset("lr_too_low", "Learning rate too low",
            "The loss crawls down a gentle slope and is still high when the run ends.",
            {"learning_rate": 3e-5, "min_lr": 3e-5, "max_iters": 750, "eval_interval": 50}),
     # full rate from the first step, and a rate three times the default's: measured,
-    # 3.32 at step 10, 2.88 at 40, near 2.5 from 160 to 220; 2.42 at step 250 (the
-    # default: 1.98 at step 200) and 2.03 at 600
+    # 3.41 at step 10, then 3.31 to 3.35 until step 70, 2.54 at 200 and 1.97 at 500
+    # (the default: 1.95 at step 200)
     Preset("no_warmup", "No warmup",
            "The first steps use a high learning rate on random weights: the loss drops at "
-           "once to about 3.3 (the model knows little more than how common each letter is), "
-           "then creeps down, stalls near 2.5 and stays well behind a warmed-up run.",
+           "once to about 3.3 (the model knows little more than how common each letter is) "
+           "and sits there for tens of steps before it starts to learn, staying well "
+           "behind a warmed-up run.",
            {"warmup_iters": 0, "learning_rate": 3e-2, "max_iters": 600, "eval_interval": 10,
             "eval_iters": 4}),
-    # measured at rate 0.15: with clipping at 1.0 the loss fell to 2.47 by step 50 and
-    # 2.08 by step 300; without it, it sat at 3.3 to 3.4 from step 10 to 60 and was only
-    # down to 2.82 at step 300 (at rate 0.1 both runs learn alike; at 0.2 both fail)
+    # measured at rate 0.5: with clipping at 1.0 the loss fell to 2.66 by step 50, 2.54
+    # at 150 and 2.23 at 300; without it, it bounced between 2.8 and 3.2 from step 30
+    # to 190 (3.00 at 150) and was at 2.36 at step 300 (at rate 0.15 and 0.3, with
+    # queries and keys normalised, both runs learn nearly alike)
     Preset("no_clip", "No gradient clipping",
-           "At fifteen times the default rate, where a clipped run still learns, the first "
-           "outsized steps knock the unclipped model back to guessing letters by how common "
-           "they are: its loss sticks near 3.3 for tens of steps and stays far behind.",
-           {"grad_clip": 0.0, "learning_rate": 0.15, "max_iters": 300, "eval_interval": 10,
+           "At fifty times the default rate, where a clipped run still learns, the "
+           "unclipped model's outsized steps keep knocking it back: its loss bounces "
+           "between 2.8 and 3.2 for over a hundred steps and stays behind.",
+           {"grad_clip": 0.0, "learning_rate": 0.5, "max_iters": 300, "eval_interval": 10,
             "eval_iters": 4}),
     # batch 1 at the default rate: every step chases one 64-character window
     Preset("batch_1", "Batch of one",

@@ -175,7 +175,8 @@ def train(cfg, data=None, on_eval=None, on_progress=None, on_sample=None,
     mcfg = GPTConfig(n_layer=cfg.n_layer, n_head=cfg.n_head, n_embd=cfg.n_embd,
                      block_size=cfg.block_size, vocab_size=len(data.vocab),
                      dropout=cfg.dropout, bias=cfg.bias, rope=cfg.rope,
-                     rope_base=cfg.rope_base, tie_head=cfg.tie_head, mlp=cfg.mlp)
+                     rope_base=cfg.rope_base, tie_head=cfg.tie_head, mlp=cfg.mlp,
+                     qk_norm=cfg.qk_norm)
     model = GPT(mcfg, generator=torch.Generator().manual_seed(cfg.seed)).to(device)
     model.train()
     optimizer = model.configure_optimizer(cfg.learning_rate, cfg.weight_decay, (cfg.beta1, cfg.beta2))

@@ -81,9 +81,10 @@ def test_metadata_is_one_canonical_entry(model, blob):
 def test_version_1_checkpoints_still_load():
     """Files written before RoPE: learned positions, biases, a tied head, and the config,
     vocabulary and info as separate metadata entries."""
-    legacy = GPT(GPTConfig(vocab_size=len(VOCAB), bias=True, rope=False, tie_head=True, mlp="gelu"),
-                 generator=torch.Generator().manual_seed(5))
-    cfg = {k: v for k, v in legacy.config.to_dict().items() if k not in ("rope", "tie_head", "mlp")}
+    legacy = GPT(GPTConfig(vocab_size=len(VOCAB), bias=True, rope=False, tie_head=True, mlp="gelu",
+                           qk_norm=False), generator=torch.Generator().manual_seed(5))
+    cfg = {k: v for k, v in legacy.config.to_dict().items()
+           if k not in ("rope", "tie_head", "mlp", "rope_base", "qk_norm")}
     tensors = {k: v for k, v in legacy.state_dict().items() if k != "lm_head.weight"}
     meta = {"format": FORMAT, "format_version": "1", "config": json.dumps(cfg),
             "vocab": json.dumps(VOCAB.chars), "info": json.dumps({"seed": 5})}
@@ -96,19 +97,22 @@ def test_version_1_checkpoints_still_load():
 
 
 def test_files_from_before_the_gated_layer_load_as_gelu_with_base_10000(blob):
-    """Version 2 files written before the config named its feed-forward layer and its
-    rotary base had GELU and turned their rotary pairs at base 10,000."""
-    old = GPT(GPTConfig(vocab_size=len(VOCAB), mlp="gelu", rope_base=10000.0),
+    """Version 2 files written before the config named its feed-forward layer, its
+    rotary base and its query-key norm had GELU, turned their rotary pairs at base
+    10,000 and scored queries and keys as they came."""
+    old = GPT(GPTConfig(vocab_size=len(VOCAB), mlp="gelu", rope_base=10000.0, qk_norm=False),
               generator=torch.Generator().manual_seed(6))
-    cfg = {k: v for k, v in old.config.to_dict().items() if k not in ("mlp", "rope_base")}
+    cfg = {k: v for k, v in old.config.to_dict().items() if k not in ("mlp", "rope_base", "qk_norm")}
     meta = _metadata_with(blob, config=cfg)
     ck = load_checkpoint(st_save(dict(old.state_dict()), metadata=meta))
-    assert ck.config.mlp == "gelu" and ck.config.rope_base == 10000.0
+    assert ck.config.mlp == "gelu" and ck.config.rope_base == 10000.0 and ck.config.qk_norm is False
     assert torch.equal(ck.model.transformer.h[0].attn.rope_cos, old.transformer.h[0].attn.rope_cos)
     assert generate(ck.model, ck.vocab, "ab", 20, top_k=1) == generate(old, VOCAB, "ab", 20, top_k=1)
     bad = _metadata_with(blob, config=dict(cfg, mlp="tanh"))
     with pytest.raises(CheckpointError, match="feed-forward"):
         load_checkpoint(st_save(dict(old.state_dict()), metadata=bad))
+    with pytest.raises(CheckpointError, match="qk_norm"):
+        load_checkpoint(st_save(dict(old.state_dict()), metadata=_metadata_with(blob, config=dict(cfg, qk_norm="yes"))))
     for base in (0.5, "1000", True):
         bad = _metadata_with(blob, config=dict(cfg, rope_base=base))
         with pytest.raises(CheckpointError, match="rope_base"):

@@ -7,14 +7,16 @@ from capstone.model import GPT, GPTConfig, apply_rope, rope_tables
 def test_parameter_count_is_spec_size():
     model = GPT(GPTConfig(vocab_size=65))
     # 4 layers x 4 heads x 64 channels, context 64, no biases, rotary positions (no
-    # position table), a head of its own and a gated feed-forward layer: about 209k
-    assert model.num_params() == 209_600
+    # position table), a head of its own, a gated feed-forward layer and normalised
+    # queries and keys (two gains of 16 a layer): about 209k
+    assert model.num_params() == 209_728
     assert model.transformer.h[0].mlp.c_fc.weight.shape == (2 * 176, 64)   # gate and value
-    gelu = GPT(GPTConfig(vocab_size=65, mlp="gelu"))
+    gelu = GPT(GPTConfig(vocab_size=65, mlp="gelu", qk_norm=False))
     assert gelu.num_params() == 205_504           # GELU's 4C hidden units: nearly the same
     assert model.lm_head.weight is not model.transformer.wte.weight
     assert "transformer.wpe.weight" not in model.state_dict()
-    before = GPT(GPTConfig(vocab_size=65, bias=True, rope=False, tie_head=True, mlp="gelu"))
+    before = GPT(GPTConfig(vocab_size=65, bias=True, rope=False, tie_head=True, mlp="gelu",
+                           qk_norm=False))
     assert before.num_params() == 208_320       # the network as it was before RoPE
     assert before.lm_head.weight is before.transformer.wte.weight
 
@@ -31,6 +33,25 @@ def test_rope_scores_depend_on_distance_only():
     assert abs(score(10, 7) - score(50, 47)) < 1e-4      # same distance, same score
     assert abs(score(10, 7) - score(10, 2)) > 1e-3       # another distance, another
     assert torch.allclose(apply_rope(q, cos[:1], sin[:1]), q)   # position 0: no turn
+
+
+def test_queries_and_keys_are_normalised_per_head():
+    """With qk_norm each head's query and key vectors have root mean square 1 times the
+    learned gains (the rotation after it keeps lengths), whatever the input's scale."""
+    model = GPT(GPTConfig(vocab_size=65), generator=torch.Generator().manual_seed(0))
+    attn = model.transformer.h[0].attn
+    x = 50 * torch.randn(2, 64, 64, generator=torch.Generator().manual_seed(1))
+    q, k, v = attn.qkv(x)
+    rms = lambda t: t.pow(2).mean(-1).sqrt()
+    assert torch.allclose(rms(q), torch.ones(2, 4, 64), atol=1e-4)
+    assert torch.allclose(rms(k), torch.ones(2, 4, 64), atol=1e-4)
+    assert rms(v).mean() > 5                       # values are left as they come
+    with torch.no_grad():
+        attn.q_norm.weight.fill_(3.0)
+    assert torch.allclose(rms(attn.qkv(x)[0]), torch.full((2, 4, 64), 3.0), atol=1e-3)
+    plain = GPT(GPTConfig(vocab_size=65, qk_norm=False), generator=torch.Generator().manual_seed(0))
+    assert rms(plain.transformer.h[0].attn.qkv(x)[0]).mean() > 5
+    assert not hasattr(plain.transformer.h[0].attn, "q_norm")
 
 
 def test_forward_shapes_and_loss():
