@@ -71,6 +71,7 @@ class TrainingJob:
             "eta_s": None,   # seconds still to go, from the speed so far (None: not known yet)
         }
         self._eta_at = None            # (eta_s, time.time()) when the child last reported
+        self._first_report = None      # (step, elapsed_s) of the child's first progress report
 
     # -- reading ---------------------------------------------------------------
 
@@ -224,7 +225,10 @@ class TrainingJob:
                 d = msg["progress"]
                 st.update(step=d["step"], loss=d["loss"], lr=d["lr"],
                           tokens_per_s=d["tokens_per_s"], elapsed_s=d["elapsed_s"])
-                eta = estimate_eta(d["step"], st["total_steps"], d["elapsed_s"], self.cfg)
+                if self._first_report is None:
+                    self._first_report = (d["step"], d["elapsed_s"])
+                eta = estimate_eta(d["step"], st["total_steps"], d["elapsed_s"], self.cfg,
+                                   since=self._first_report)
                 self._eta_at = (eta, time.time())
                 st["eta_s"] = eta
             elif kind == "eval":
@@ -241,13 +245,19 @@ class TrainingJob:
                 st.update(status="failed", error=msg["error"], traceback=msg["traceback"])
 
 
-def estimate_eta(step, total_steps, elapsed_s, cfg):
+def estimate_eta(step, total_steps, elapsed_s, cfg, since=None):
     """Seconds a run still needs, from its pace so far: wall time per step (evaluations
     and samples included, as they recur), times the steps left, plus the longer final
-    evaluation. None before the first step."""
+    evaluation. None before the first step.
+
+    since: (step, elapsed_s) of the run's first report. The pace is then measured from
+    there, leaving out what comes once, before it: the evaluation and sample at step 0
+    and the first, slower steps, which early on would make the estimate far too long."""
     if step <= 0 or elapsed_s <= 0:
         return None
     per_step = elapsed_s / step
+    if since is not None and step > since[0] and elapsed_s > since[1]:
+        per_step = (elapsed_s - since[1]) / (step - since[0])
     left = max(0, total_steps - step) * per_step
     # the last evaluation reads final_eval_iters training batches instead of eval_iters,
     # and all of the validation text (on tiny Shakespeare about as many batches again);

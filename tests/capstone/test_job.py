@@ -45,6 +45,12 @@ def test_eta_counts_down_from_the_measured_pace(small_data, tiny_cfg):
     eta = estimate_eta(10, 100, 5.0, cfg)
     assert 45.0 <= eta < 47.0
     assert estimate_eta(100, 100, 50.0, replace(cfg, final_eval_iters=cfg.eval_iters)) == 0.0
+    # 8 s of start-up before step 10 (the step-0 evaluation and sample): measured from the
+    # first report, 20 steps in 10 s, the pace is 0.5 s a step, not 18 s / 30 steps
+    plain = replace(cfg, final_eval_iters=cfg.eval_iters)
+    assert estimate_eta(30, 100, 18.0, plain, since=(10, 8.0)) == 35.0
+    assert estimate_eta(30, 100, 18.0, plain) == 42.0
+    assert estimate_eta(10, 100, 8.0, plain, since=(10, 8.0)) == 72.0   # one report: pace so far
     reg = JobRegistry(max_running=1)
     # batches of 64, so the child's reports (one per 10 steps) come about a second apart
     job = reg.start("ann", replace(cfg, batch_size=64), small_data)
