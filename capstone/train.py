@@ -19,7 +19,7 @@ import os
 import random
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 import torch
@@ -172,11 +172,10 @@ def train(cfg, data=None, on_eval=None, on_progress=None, on_sample=None,
         train_data = train_data[:n]
     splits = {"train": train_data, "val": data.val}
 
-    mcfg = GPTConfig(n_layer=cfg.n_layer, n_head=cfg.n_head, n_embd=cfg.n_embd,
-                     block_size=cfg.block_size, vocab_size=len(data.vocab),
-                     dropout=cfg.dropout, bias=cfg.bias, rope=cfg.rope,
-                     rope_base=cfg.rope_base, tie_head=cfg.tie_head, mlp=cfg.mlp,
-                     qk_norm=cfg.qk_norm)
+    # the network: each GPTConfig setting as the training settings give it, and the
+    # vocabulary's size from the data
+    shared = {f.name: getattr(cfg, f.name) for f in fields(GPTConfig) if hasattr(cfg, f.name)}
+    mcfg = GPTConfig(**shared, vocab_size=len(data.vocab))
     model = GPT(mcfg, generator=torch.Generator().manual_seed(cfg.seed)).to(device)
     model.train()
     optimizer = model.configure_optimizer(cfg.learning_rate, cfg.weight_decay, (cfg.beta1, cfg.beta2))
