@@ -257,6 +257,10 @@ function esc(text) {
   return d.innerHTML;
 }
 
+function kbd(key) {
+  return `<kbd>${esc(key)}</kbd>`;
+}
+
 function row(keys, text, off) {
   return `<dt>${keys}</dt><dd class="${off ? "missing" : ""}">${esc(text)}`
     + `${off ? `<span class="off">${esc(off)}</span>` : ""}</dd>`;
@@ -266,7 +270,7 @@ function row(keys, text, off) {
 function pageRows() {
   const d = hk().data;
   return Object.entries(ACTIONS).map(([a, info]) =>
-    row(`<kbd>${esc(d.keys[a])}</kbd>`, info.text, findTarget(a) ? null : info.missing)).join("");
+    row(kbd(d.keys[a]), info.text, findTarget(a) ? null : info.missing)).join("");
 }
 
 // While the list is open the page may still be drawing (a page just opened, a rerun):
@@ -288,18 +292,17 @@ function followPage(scrim) {
 
 function overlayHtml() {
   const d = hk().data;
-  const k = (c) => `<kbd>${esc(c)}</kbd>`;
   const last = d.chapters.length;
   const title = (url) => (url ? d.titles[url] || url : null);
   const nav = [
-    row(`${k("1")}<span class="thru">–</span>${k("9")}`, `Chapter 1 to 9`),
-    row(`${k("g")}${k("1")}${k("2")}`, `Chapter 10 to ${last}: g, then two digits (g 1 2 is chapter 12)`),
-    row(k(d.keys.next), title(d.next) ? `Next: ${title(d.next)}` : "Next page", title(d.next) ? null : "this is the last page"),
-    row(k(d.keys.prev), title(d.prev) ? `Previous: ${title(d.prev)}` : "Previous page", title(d.prev) ? null : "no page before this one"),
+    row(`${kbd("1")}<span class="thru">–</span>${kbd("9")}`, `Chapter 1 to 9`),
+    row(`${kbd("g")}${kbd("1")}${kbd("2")}`, `Chapter 10 to ${last}: g, then two digits (g 1 2 is chapter 12)`),
+    row(kbd(d.keys.next), title(d.next) ? `Next: ${title(d.next)}` : "Next page", title(d.next) ? null : "this is the last page"),
+    row(kbd(d.keys.prev), title(d.prev) ? `Previous: ${title(d.prev)}` : "Previous page", title(d.prev) ? null : "no page before this one"),
   ];
-  const help = [row(k("?"), "Show or hide this list"), row(k("Esc"), "Close it (so does a click)")];
+  const help = [row(kbd("?"), "Show or hide this list"), row(kbd("Esc"), "Close it (so does a click)")];
   return `<div class="panel" role="dialog" aria-modal="true" aria-labelledby="fl-hk-title" tabindex="-1">
-<header><h2 id="fl-hk-title">Keyboard shortcuts</h2><span class="close">${k("Esc")} to close</span></header>
+<header><h2 id="fl-hk-title">Keyboard shortcuts</h2><span class="close">${kbd("Esc")} to close</span></header>
 <h3>Move around</h3><dl>${nav.join("")}</dl>
 <h3>On this page</h3><dl class="page">${pageRows()}</dl>
 <h3>Help</h3><dl>${help.join("")}</dl>
