@@ -4,8 +4,9 @@ The file holds the weights plus, in its text metadata, ONE entry: canonical JSON
 sorted, no spaces) holding the format version, the model config, the vocabulary and
 some training info (seed, preset, step). One entry, because safetensors writes the
 entries of its metadata map in no fixed order: with several, two saves of the same
-model could differ byte for byte. Files of version 1 (one entry per item) still load.
-safetensors is
+model could differ byte for byte. Files of version 1 (one entry per item) still load,
+and so do those of version 2, whose rotary pairs were channels i and i + hs/2 (see
+pairs_from_halves). safetensors is
 plain data (a JSON header + raw tensor bytes): loading it never runs code, unlike
 pickle-based formats, which we never use.
 
@@ -26,7 +27,8 @@ from .model import FEED_FORWARD, GPT, GPTConfig
 from .prepare import Vocab
 
 FORMAT = "formula-lab-capstone"
-FORMAT_VERSION = "2"              # "1": config, vocab, info as separate metadata entries
+FORMAT_VERSION = "3"              # "1": config, vocab, info as separate metadata entries;
+                                  # "2": one entry, rotary pairs (i, i + hs/2)
 MAX_BYTES = 64 * 1024 * 1024      # a spec-size model is under 1 MB; refuse huge files
 MAX_HEADER_BYTES = 1024 * 1024
 TIED = "lm_head.weight"           # with a tied head, transformer.wte.weight: stored once
@@ -91,15 +93,15 @@ def _read_header(data):
 
 
 def _metadata_items(meta):
-    """(config dict, vocabulary list, info dict) from either metadata layout."""
-    if isinstance(meta, dict) and FORMAT in meta:            # version 2: one JSON entry
+    """(config dict, vocabulary list, info dict, format version) from either layout."""
+    if isinstance(meta, dict) and FORMAT in meta:            # version 2 on: one JSON entry
         try:
             content = json.loads(meta[FORMAT])
         except json.JSONDecodeError as e:
             raise CheckpointError(f"checkpoint metadata is not valid JSON: {e}") from e
         if not isinstance(content, dict):
             raise CheckpointError("checkpoint metadata is not a JSON object")
-        if content.get("format_version") != FORMAT_VERSION:
+        if content.get("format_version") not in ("2", FORMAT_VERSION):
             raise CheckpointError(
                 f"unsupported checkpoint version {content.get('format_version')!r}")
         for key in ("config", "vocab"):
@@ -108,7 +110,7 @@ def _metadata_items(meta):
         cfg_dict = content["config"]
         if isinstance(cfg_dict, dict):
             cfg_dict = {**UNNAMED_BEFORE, **cfg_dict}
-        return cfg_dict, content["vocab"], content.get("info", {})
+        return cfg_dict, content["vocab"], content.get("info", {}), content["format_version"]
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise CheckpointError("this safetensors file is not a Formula Lab capstone checkpoint "
                               "(metadata 'format' missing or different)")
@@ -126,11 +128,11 @@ def _metadata_items(meta):
     if isinstance(cfg_dict, dict):
         # version 1 predates these settings too: learned positions, a tied head
         cfg_dict = {"rope": False, "tie_head": True, **UNNAMED_BEFORE, **cfg_dict}
-    return cfg_dict, chars, info
+    return cfg_dict, chars, info, "1"
 
 
 def _parse_metadata(meta):
-    cfg_dict, chars, info = _metadata_items(meta)
+    cfg_dict, chars, info, version = _metadata_items(meta)
 
     # config: known fields, right types, sane values
     if not isinstance(cfg_dict, dict):
@@ -145,6 +147,9 @@ def _parse_metadata(meta):
             raise CheckpointError(f"checkpoint config {name}={v!r} is not a sensible size")
     if config.n_embd % config.n_head:
         raise CheckpointError("checkpoint config: n_embd must be divisible by n_head")
+    if config.rope and (config.n_embd // config.n_head) % 2:
+        raise CheckpointError("checkpoint config: rotary positions turn channel pairs, "
+                              "so the head size (n_embd / n_head) must be even")
     if (not all(isinstance(getattr(config, f), bool) for f in ("bias", "rope", "tie_head", "qk_norm"))
             or not isinstance(config.dropout, (int, float))):
         raise CheckpointError("checkpoint config: bias, rope, tie_head and qk_norm must be "
@@ -165,7 +170,28 @@ def _parse_metadata(meta):
                               f"config says vocab_size={config.vocab_size}")
     if not isinstance(info, dict):
         raise CheckpointError("checkpoint info is not a JSON object")
-    return config, Vocab(chars), info
+    return config, Vocab(chars), info, version
+
+
+def pairs_from_halves(tensors, config):
+    """Weights of a version-2 file, reordered for today's rotation. There, RoPE turned
+    each head's channel i together with channel i + hs/2; now it turns neighbours 2i
+    and 2i + 1 (model.apply_rope). Listing each head's query and key channels in the
+    order 0, hs/2, 1, hs/2 + 1, ... (the rows of c_attn that make them, and their
+    QK-norm gains) gives the very same network: the same pairs turn by the same angles,
+    and a score q . k does not depend on the order of the channels. Values stay."""
+    hs, C = config.n_embd // config.n_head, config.n_embd
+    order = torch.arange(hs).view(2, hs // 2).t().reshape(-1)        # 0, hs/2, 1, ...
+    rows = torch.cat([head * hs + order for head in range(2 * config.n_head)]
+                     + [torch.arange(2 * C, 3 * C)])                 # q and k heads, then v
+    out = dict(tensors)
+    for i in range(config.n_layer):
+        attn = f"transformer.h.{i}.attn."
+        for name, index in (("c_attn.weight", rows), ("c_attn.bias", rows),
+                            ("q_norm.weight", order), ("k_norm.weight", order)):
+            if attn + name in out:
+                out[attn + name] = out[attn + name][index].contiguous()
+    return out
 
 
 def load_checkpoint(src, device="cpu"):
@@ -184,7 +210,7 @@ def load_checkpoint(src, device="cpu"):
         raise CheckpointError(f"checkpoint is larger than {MAX_BYTES // 2**20} MB")
 
     header = _read_header(data)
-    config, vocab, info = _parse_metadata(header.get("__metadata__"))
+    config, vocab, info, version = _parse_metadata(header.get("__metadata__"))
 
     # the tensors the config calls for, by name and shape (built on the meta device:
     # no memory is allocated, whatever the config says)
@@ -217,6 +243,8 @@ def load_checkpoint(src, device="cpu"):
         if not torch.isfinite(t).all():
             raise CheckpointError(f"tensor {name} contains NaN or infinite values")
 
+    if version == "2" and config.rope:
+        tensors = pairs_from_halves(tensors, config)
     model = GPT(config)
     result = model.load_state_dict(tensors, strict=False)
     if result.unexpected_keys or set(result.missing_keys) != ({TIED} if config.tie_head else set()):

@@ -6,6 +6,7 @@ import pytest
 import torch
 from safetensors.torch import save as st_save
 
+from capstone import model as model_module
 from capstone.checkpoint import FORMAT, CheckpointError, load_checkpoint, save_checkpoint
 from capstone.model import GPT, GPTConfig
 from capstone.prepare import Vocab
@@ -96,18 +97,47 @@ def test_version_1_checkpoints_still_load():
         generate(legacy, VOCAB, "ab", 20, top_k=1)
 
 
-def test_files_from_before_the_gated_layer_load_as_gelu_with_base_10000(blob):
+def _rope_by_halves(x, cos, sin):
+    """The rotation version-2 files were trained with: channel i turns with i + hs/2."""
+    x1, x2 = x.chunk(2, dim=-1)
+    return torch.cat([x1 * cos - x2 * sin, x1 * sin + x2 * cos], dim=-1)
+
+
+@pytest.mark.parametrize("settings", [{}, {"bias": True, "qk_norm": False}])
+def test_version_2_files_give_the_network_they_were_trained_as(blob, monkeypatch, settings):
+    """A version-2 file's rotary pairs were channels (i, i + hs/2); loaded today, where
+    pairs are neighbours, its weights are reordered so the network computes what it
+    computed when it was saved."""
+    old = GPT(GPTConfig(vocab_size=len(VOCAB), **settings), generator=torch.Generator().manual_seed(8))
+    idx = torch.randint(len(VOCAB), (2, 40), generator=torch.Generator().manual_seed(9))
+    with monkeypatch.context() as m:
+        m.setattr(model_module, "apply_rope", _rope_by_halves)
+        then, _ = old(idx, idx)
+    meta = _metadata_with(blob, format_version="2", config=old.config.to_dict())
+    ck = load_checkpoint(st_save(dict(old.state_dict()), metadata=meta))
+    now, _ = ck.model(idx, idx)
+    assert torch.allclose(now, then, atol=1e-5)
+    assert not torch.allclose(old(idx, idx)[0], then, atol=1e-3)   # unreordered: another network
+    again = load_checkpoint(save_checkpoint(ck.model, VOCAB))          # saved again: version 3
+    assert _metadata(save_checkpoint(ck.model, VOCAB))[FORMAT].count('"format_version":"3"') == 1
+    assert torch.allclose(again.model(idx, idx)[0], then, atol=1e-5)
+
+
+def test_files_from_before_the_gated_layer_load_as_gelu_with_base_10000(blob, monkeypatch):
     """Version 2 files written before the config named its feed-forward layer, its
     rotary base and its query-key norm had GELU, turned their rotary pairs at base
     10,000 and scored queries and keys as they came."""
     old = GPT(GPTConfig(vocab_size=len(VOCAB), mlp="gelu", rope_base=10000.0, qk_norm=False),
               generator=torch.Generator().manual_seed(6))
     cfg = {k: v for k, v in old.config.to_dict().items() if k not in ("mlp", "rope_base", "qk_norm")}
-    meta = _metadata_with(blob, config=cfg)
+    meta = _metadata_with(blob, format_version="2", config=cfg)
     ck = load_checkpoint(st_save(dict(old.state_dict()), metadata=meta))
     assert ck.config.mlp == "gelu" and ck.config.rope_base == 10000.0 and ck.config.qk_norm is False
     assert torch.equal(ck.model.transformer.h[0].attn.rope_cos, old.transformer.h[0].attn.rope_cos)
-    assert generate(ck.model, ck.vocab, "ab", 20, top_k=1) == generate(old, VOCAB, "ab", 20, top_k=1)
+    with monkeypatch.context() as m:
+        m.setattr(model_module, "apply_rope", _rope_by_halves)
+        then = generate(old, VOCAB, "ab", 20, top_k=1)
+    assert generate(ck.model, ck.vocab, "ab", 20, top_k=1) == then
     bad = _metadata_with(blob, config=dict(cfg, mlp="tanh"))
     with pytest.raises(CheckpointError, match="feed-forward"):
         load_checkpoint(st_save(dict(old.state_dict()), metadata=bad))
@@ -154,6 +184,9 @@ def test_missing_tensor_and_bad_metadata_are_refused(model, blob):
         load_checkpoint(st_save(tensors, metadata=_metadata_with(blob, format_version="9")))
     with pytest.raises(CheckpointError):
         load_checkpoint(st_save(tensors, metadata={FORMAT: "{broken"}))
+    odd = dict(model.config.to_dict(), n_embd=60, n_head=4)   # head size 15: no pairs
+    with pytest.raises(CheckpointError, match="even"):
+        load_checkpoint(st_save(tensors, metadata=_metadata_with(blob, config=odd)))
     with pytest.raises(CheckpointError):
         load_checkpoint(st_save(tensors, metadata=_metadata_with(blob, config={"n_layer": "4"})))
     with pytest.raises(CheckpointError, match="does not exist"):

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from capstone.model import GPT, GPTConfig, apply_rope, rope_tables
+from capstone.model import GPT, GPTConfig, apply_rope, rope_tables, rotate_pairs
 
 
 def test_parameter_count_is_spec_size():
@@ -33,6 +33,21 @@ def test_rope_scores_depend_on_distance_only():
     assert abs(score(10, 7) - score(50, 47)) < 1e-4      # same distance, same score
     assert abs(score(10, 7) - score(10, 2)) > 1e-3       # another distance, another
     assert torch.allclose(apply_rope(q, cos[:1], sin[:1]), q)   # position 0: no turn
+
+
+def test_rope_turns_neighbouring_channels_as_complex_numbers():
+    """Channels 2i and 2i + 1 are one pair, turned by position t times pair i's rate;
+    the real-number version (used on Apple GPUs) turns them alike."""
+    cos, sin = rope_tables(64, 16)
+    x = torch.randn(3, 2, 64, 16, generator=torch.Generator().manual_seed(1))
+    turned = apply_rope(x, cos, sin)
+    assert torch.allclose(turned, rotate_pairs(x, cos, sin), atol=1e-6)
+    t, i = 5, 3
+    angle = torch.tensor(t * 1000.0 ** (-2 * i / 16))
+    a, b = x[..., t, 2 * i], x[..., t, 2 * i + 1]
+    assert torch.allclose(turned[..., t, 2 * i], a * angle.cos() - b * angle.sin(), atol=1e-6)
+    assert torch.allclose(turned[..., t, 2 * i + 1], a * angle.sin() + b * angle.cos(), atol=1e-6)
+    assert torch.allclose(turned.norm(dim=-1), x.norm(dim=-1), atol=1e-5)   # lengths kept
 
 
 def test_queries_and_keys_are_normalised_per_head():
