@@ -73,9 +73,9 @@ PRESETS = {p.name: p for p in [
            "into Shakespeare-shaped words and names.",
            {}),
     # warmup raises the rate by 0.01 a step towards 10, a thousand times the default's:
-    # measured, the loss fell to 3.5 by step 5, stalled between 3.0 and 3.1 from step 35
-    # to 80 while the rate passed 0.4 to 0.8, climbed to 3.27 at step 85 and 9.3 at step
-    # 90, and the run blew up at step 91 (rate 0.92)
+    # measured, the loss fell to 3.55 by step 10, stalled between 3.07 and 3.22 from step
+    # 35 to 80 while the rate passed 0.4 to 0.8, climbed to 3.69 at step 85 and 7.5 at
+    # step 90, and the run blew up at step 94 (rate 0.95)
     Preset("lr_too_high", "Learning rate too high",
            "As warmup raises the rate, the loss first falls, then stops improving near 3 "
            "and wobbles while the rate keeps rising, then shoots up within a few steps "
@@ -87,23 +87,24 @@ PRESETS = {p.name: p for p in [
            "The loss crawls down a gentle slope and is still high when the run ends.",
            {"learning_rate": 3e-5, "min_lr": 3e-5, "max_iters": 750, "eval_interval": 50}),
     # full rate from the first step, and a rate three times the default's: measured,
-    # 3.41 at step 10, then 3.31 to 3.35 until step 70, 2.54 at 200 and 1.97 at 500
-    # (the default: 1.95 at step 200)
+    # 3.40 at step 10 and 3.35 at 20, then 3.16 at 30, 2.28 at 200 and 1.88 at 500 (the
+    # default: 1.95 at step 200; an earlier build's rounding stayed at 3.31 to 3.35
+    # until step 70)
     Preset("no_warmup", "No warmup",
            "The first steps use a high learning rate on random weights: the loss drops at "
            "once to about 3.3 (the model knows little more than how common each letter is) "
-           "and sits there for tens of steps before it starts to learn, staying well "
-           "behind a warmed-up run.",
+           "and lingers there before it starts to learn, staying well behind a "
+           "warmed-up run.",
            {"warmup_iters": 0, "learning_rate": 3e-2, "max_iters": 600, "eval_interval": 10,
             "eval_iters": 4}),
-    # measured at rate 0.5: with clipping at 1.0 the loss fell to 2.66 by step 50, 2.54
-    # at 150 and 2.23 at 300; without it, it bounced between 2.8 and 3.2 from step 30
-    # to 190 (3.00 at 150) and was at 2.36 at step 300 (at rate 0.15 and 0.3, with
+    # measured at rate 0.5: with clipping at 1.0 the loss fell to 2.63 by step 50, 2.61
+    # at 150 and 2.21 at 300; without it, it bounced between 2.65 and 3.1 from step 30
+    # to 150 (3.09 at 60) and was at 2.26 at step 300 (at rate 0.15 and 0.3, with
     # queries and keys normalised, both runs learn nearly alike)
     Preset("no_clip", "No gradient clipping",
            "At fifty times the default rate, where a clipped run still learns, the "
            "unclipped model's outsized steps keep knocking it back: its loss bounces "
-           "between 2.8 and 3.2 for over a hundred steps and stays behind.",
+           "between 2.7 and 3.1 for over a hundred steps and stays behind.",
            {"grad_clip": 0.0, "learning_rate": 0.5, "max_iters": 300, "eval_interval": 10,
             "eval_iters": 4}),
     # batch 1 at the default rate: every step chases one 64-character window
