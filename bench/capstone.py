@@ -10,7 +10,8 @@ tokens/s over the fastest quarter of steps, and the mean step (which a host that
 pauses the process now and then drives far above the median), at batch 12 x context 64
 (the size nanoGPT's reference figures use) and at the default preset's batch size, where
 the network as it was before rotary positions (learned positions, biases, tied head) is
-timed side by side; validation loss at fixed steps of the default preset; the training
+timed side by side, and so is the step in bfloat16 where training uses it (the other
+step figures are float32, as nanoGPT's train.py is on a CPU); validation loss at fixed steps of the default preset; the training
 tokens it took to first reach --target (1.55), and the wall time (training plus
 evaluations) of that, and the best validation loss within --budget seconds.
 
@@ -22,6 +23,7 @@ dropout 0.2, is timed after that on its own.
 """
 
 import argparse
+import contextlib
 import json
 import statistics
 import sys
@@ -36,7 +38,8 @@ import torch  # noqa: E402
 from capstone.model import GPT, GPTConfig  # noqa: E402
 from capstone.prepare import load_dataset  # noqa: E402
 from capstone.presets import make_config  # noqa: E402
-from capstone.train import describe_device, get_batch, pick_device, set_threads, train  # noqa: E402
+from capstone.train import (autocast_dtype, describe_device, get_batch, pick_device,  # noqa: E402
+                            set_threads, train)
 
 
 def host_stalls(seconds=3.0, gap=0.05):
@@ -53,8 +56,9 @@ def host_stalls(seconds=3.0, gap=0.05):
     return lost / seconds
 
 
-def our_step(data, batch_size, device, **model_kw):
-    """One optimiser step as capstone.train takes it: our flat AdamW and clipping.
+def our_step(data, batch_size, device, amp=None, **model_kw):
+    """One optimiser step as capstone.train takes it: our flat AdamW and clipping, the
+    forward pass in float32 or, with amp (a dtype), under torch.autocast in it.
     model_kw: GPTConfig settings to change (e.g. the learned positions of before)."""
     cfg = make_config("default", batch_size=batch_size)
     mcfg = GPTConfig(vocab_size=len(data.vocab), **model_kw)
@@ -64,7 +68,8 @@ def our_step(data, batch_size, device, **model_kw):
 
     def step():
         x, y = get_batch(data.train, batch_size, mcfg.block_size, g, device)
-        _, loss = model(x, y)
+        with torch.autocast(device, dtype=amp) if amp else contextlib.nullcontext():
+            _, loss = model(x, y)
         opt.zero_grad()
         loss.backward()
         opt.clip_grad_norm_(1.0)
@@ -134,6 +139,8 @@ def main():
     ap.add_argument("--target", type=float, default=1.55, help="validation loss to reach")
     ap.add_argument("--budget", type=float, default=300.0, help="seconds allowed to reach it")
     ap.add_argument("--steps", type=int, default=None, help="override the preset's max_iters")
+    ap.add_argument("--precision", default="auto", choices=["auto", "float32", "bfloat16"],
+                    help="the training run's forward pass (auto: as capstone.train picks)")
     ap.add_argument("--json", action="store_true", help="also print one JSON summary line")
     ap.add_argument("--no-reference", action="store_true",
                     help="skip the side-by-side nanoGPT-style steps at batch 12")
@@ -142,7 +149,8 @@ def main():
     device = pick_device(args.device)
     threads = set_threads(args.threads)
     data = load_dataset(args.data)
-    info = describe_device(device)
+    info = describe_device(device, precision=args.precision)
+    amp = autocast_dtype(device, args.precision)
     print(f"device: {info['name']} | torch {info['torch']} | threads {threads}")
     stalled = host_stalls()
     print(f"host stalls: this process was held up {stalled:.0%} of a 3 s probe"
@@ -157,6 +165,8 @@ def main():
         steps = {"capstone": step}
         if bs == default.batch_size:   # the architecture before RoPE, for the cost of it
             steps["capstone before RoPE"] = our_step(data, bs, device, **BEFORE)[0]
+            if amp is not None:        # the step as the training run takes it
+                steps["capstone, bfloat16"] = our_step(data, bs, device, amp=amp)[0]
         if with_reference:
             steps["nanoGPT-style, dropout 0"] = reference_step(data, bs, device, 0.0)
         times = time_side_by_side(steps, n_iters)
@@ -165,6 +175,7 @@ def main():
                 {"d": reference_step(data, bs, device, 0.2)}, n_iters)["d"]
         summary_key = {"capstone": f"tokens_per_s_b{bs}",
                        "capstone before RoPE": f"tokens_per_s_b{bs}_before_rope",
+                       "capstone, bfloat16": f"tokens_per_s_b{bs}_bfloat16",
                        "nanoGPT-style, dropout 0": f"tokens_per_s_b{bs}_ref_dropout0",
                        "nanoGPT-style, dropout 0.2": f"tokens_per_s_b{bs}_ref_dropout02"}
         tokens = bs * GPTConfig.block_size
@@ -189,12 +200,14 @@ def main():
     # the default preset end to end (quick: a short slice of it)
     steps = args.steps or (300 if args.quick else default.max_iters)
     cfg = make_config("default", device=device, max_iters=steps, threads=threads,
+                      precision=args.precision,
                       eval_interval=min(default.eval_interval, max(1, steps // 3)))
     tokens_per_step = cfg.batch_size * cfg.block_size
     print(f"\ntraining preset 'default' for {steps} steps: batch {cfg.batch_size}, "
           f"lr {cfg.learning_rate} (warmup {cfg.warmup_iters}, stable, then linear decay "
           f"over the last {cfg.decay_frac:.0%} to {cfg.min_lr}), "
-          f"eval every {cfg.eval_interval} steps x {cfg.eval_iters} batches")
+          f"eval every {cfg.eval_interval} steps x {cfg.eval_iters} batches, "
+          f"forward pass in {'bfloat16' if amp is not None else 'float32'}")
     reached = {}
     best = {"in_budget": None}
 

@@ -5,7 +5,7 @@ Modules, in reading order:
     model       the transformer (GPTConfig, GPT)
     optim       AdamW, written out
     presets     training settings (TrainConfig) and the named presets
-    device      device choice (CUDA, MPS, CPU) and CPU threads
+    device      device choice (CUDA, MPS, CPU), CPU threads and precision
     train       the training loop and its command line
     sample      temperature / top-k / top-p sampling with a key/value cache
     checkpoint  save/load one safetensors file, validated

@@ -136,7 +136,9 @@ class CausalSelfAttention(nn.Module):
         qkv = self.c_attn(x).view(B, T, 3 * nh, hs).transpose(1, 2)  # (B, 3nh, T, hs)
         q, k, v = qkv.split(nh, dim=1)                               # each (B, nh, T, hs)
         if self.qk_norm:   # each head's q and k: root mean square 1, times the learned gains
-            q, k = self.q_norm(q), self.k_norm(k)
+            # (in float32 even when training in bfloat16: RMSNorm's fast kernel needs its
+            # input in its gains' dtype, and the rotation after it is float32 anyway)
+            q, k = self.q_norm(q.float()), self.k_norm(k.float())
         if self.rope:
             cos = self.rope_cos[pos_offset:pos_offset + T]           # (T, hs/2)
             sin = self.rope_sin[pos_offset:pos_offset + T]

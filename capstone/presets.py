@@ -45,6 +45,7 @@ class TrainConfig:
     seed: int = 1337
     device: str = "auto"        # auto | cpu | cuda | mps
     threads: int = 0            # CPU threads; 0: automatic (device.default_threads)
+    precision: str = "auto"     # training's forward pass: auto | float32 | bfloat16
     preset: str = "default"     # name recorded in the checkpoint
 
     def to_dict(self):

@@ -12,6 +12,7 @@ on an H100 ended with different weights; with it, identical ones).
 """
 
 import argparse
+import contextlib
 import hashlib
 import json
 import math
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 import torch
 
-from .device import describe_device, pick_device, set_threads  # noqa: F401 (also exported here)
+from .device import autocast_dtype, describe_device, pick_device, set_threads  # noqa: F401
 from .model import GPT, GPTConfig
 from .prepare import load_dataset
 from .presets import PRESETS, make_config
@@ -153,8 +154,9 @@ def train(cfg, data=None, on_eval=None, on_progress=None, on_sample=None,
     device = pick_device(cfg.device)
     if device == "cpu":
         set_threads(cfg.threads or None)
+    amp = autocast_dtype(device, cfg.precision)   # None: float32 throughout
     if on_start is not None:
-        on_start(describe_device(device))
+        on_start(describe_device(device, precision=cfg.precision))
     seed_everything(cfg.seed)
     if device == "cuda":
         # Some CUDA kernels (the embedding's backward, for one) add up in whatever order
@@ -230,7 +232,8 @@ def train(cfg, data=None, on_eval=None, on_progress=None, on_sample=None,
         for group in optimizer.param_groups:
             group["lr"] = lr
         x, y = get_batch(train_data, cfg.batch_size, cfg.block_size, batch_gen, device)
-        _, loss = model(x, y)
+        with torch.autocast(device, dtype=amp) if amp else contextlib.nullcontext():
+            _, loss = model(x, y)   # in bfloat16: the matrix products; the loss in float32
         last_loss = loss.item()
         if not math.isfinite(last_loss) or last_loss > diverge_above:
             result.status = "diverged"
@@ -294,6 +297,8 @@ def main(argv=None):
     ap.add_argument("--data", default=None, help="corpus text file (default: see corpus.py)")
     ap.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"])
     ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: automatic)")
+    ap.add_argument("--precision", default="auto", choices=["auto", "float32", "bfloat16"],
+                    help="forward pass precision (auto: bfloat16 where the device has it natively)")
     ap.add_argument("--batch-size", type=int, default=None)
     ap.add_argument("--eval-every", type=int, default=None, help="steps between evaluations")
     ap.add_argument("--eval-iters", type=int, default=None, help="batches per evaluation")
@@ -301,7 +306,8 @@ def main(argv=None):
 
     from .checkpoint import save_checkpoint
 
-    overrides = {"seed": seed_from_text(args.seed), "device": args.device}
+    overrides = {"seed": seed_from_text(args.seed), "device": args.device,
+                 "precision": args.precision}
     if args.steps is not None:
         overrides["max_iters"] = args.steps
     if args.threads is not None:

@@ -134,6 +134,38 @@ def test_presets_and_device():
     assert pick_device("auto") in ("cpu", "cuda", "mps")
     d = describe_device("cpu")
     assert d["device"] == "cpu" and d["cpu_threads"] >= 1
+    assert d["precision"] in ("float32", "bfloat16")
+    assert describe_device("cpu", precision="float32")["precision"] == "float32"
+    b = describe_device("cpu", precision="bfloat16")
+    assert b["precision"] == "bfloat16" and b["name"].endswith(", bfloat16")
+
+
+def test_precision_setting():
+    from capstone.device import autocast_dtype, native_bfloat16
+    assert autocast_dtype("cpu", "float32") is None
+    assert autocast_dtype("cpu", "bfloat16") is torch.bfloat16
+    assert autocast_dtype("mps", "bfloat16") is None       # MPS: float32 throughout
+    # auto: bfloat16 only where the CPU multiplies it in hardware (emulated, it is slower)
+    assert autocast_dtype("cpu") is (torch.bfloat16 if native_bfloat16("cpu") else None)
+    assert make_config("default").precision == "auto"
+    with pytest.raises(ValueError, match="unknown precision"):
+        autocast_dtype("cpu", "float16")
+
+
+def test_bfloat16_training_learns_is_repeatable_and_differs_from_float32(small_data, tiny_cfg):
+    """In bfloat16 the forward pass rounds differently (so the weights differ from a
+    float32 run's), the same seed still gives the same bytes, the run learns as well, and
+    the losses it reports are float32 evaluations (the weights stay float32)."""
+    from dataclasses import replace
+    cfg = replace(tiny_cfg, max_iters=40, precision="bfloat16")
+    a, b = train(cfg, small_data), train(cfg, small_data)
+    f = train(replace(cfg, precision="float32"), small_data)
+    assert a.model.lm_head.weight.dtype == torch.float32
+    assert torch.equal(a.model.lm_head.weight, b.model.lm_head.weight)
+    assert not torch.equal(a.model.lm_head.weight, f.model.lm_head.weight)
+    la, lf = a.records[-1]["val_loss"], f.records[-1]["val_loss"]
+    assert la < 4.17 - 0.8 and abs(la - lf) < 0.1
+    assert la == round(whole_split_loss(a.model, small_data.val, cfg, "cpu"), 4)
 
 
 def test_denormals_are_flushed_on_every_cpu_thread():
