@@ -11,9 +11,10 @@ pauses the process now and then drives far above the median), at batch 12 x cont
 (the size nanoGPT's reference figures use) and at the default preset's batch size, where
 the network as it was before rotary positions (learned positions, biases, tied head) is
 timed side by side, and so is the step in bfloat16 where training uses it (the other
-step figures are float32, as nanoGPT's train.py is on a CPU); validation loss at fixed steps of the default preset; the training
-tokens it took to first reach --target (1.55), and the wall time (training plus
-evaluations) of that, and the best validation loss within --budget seconds.
+step figures are float32, as nanoGPT's train.py is on a CPU); validation loss at fixed
+steps of the default preset; the training tokens it took to first reach --target (1.55),
+and the wall time (training plus evaluations) of that, and the best validation loss
+within --budget seconds.
 
 At batch 12 the same network is also trained the way nanoGPT's train.py does it (see
 reference_step) with dropout 0, in alternating blocks of steps, and the ratio of
@@ -23,7 +24,6 @@ dropout 0.2, is timed after that on its own.
 """
 
 import argparse
-import contextlib
 import json
 import statistics
 import sys
@@ -38,8 +38,8 @@ import torch  # noqa: E402
 from capstone.model import GPT, GPTConfig  # noqa: E402
 from capstone.prepare import load_dataset  # noqa: E402
 from capstone.presets import make_config  # noqa: E402
-from capstone.train import (autocast_dtype, describe_device, get_batch, pick_device,  # noqa: E402
-                            set_threads, train)
+from capstone.train import (PRECISIONS, autocast_dtype, describe_device,  # noqa: E402
+                            forward_context, get_batch, pick_device, set_threads, train)
 
 
 def host_stalls(seconds=3.0, gap=0.05):
@@ -68,7 +68,7 @@ def our_step(data, batch_size, device, amp=None, **model_kw):
 
     def step():
         x, y = get_batch(data.train, batch_size, mcfg.block_size, g, device)
-        with torch.autocast(device, dtype=amp) if amp else contextlib.nullcontext():
+        with forward_context(device, amp):
             _, loss = model(x, y)
         opt.zero_grad()
         loss.backward()
@@ -139,7 +139,7 @@ def main():
     ap.add_argument("--target", type=float, default=1.55, help="validation loss to reach")
     ap.add_argument("--budget", type=float, default=300.0, help="seconds allowed to reach it")
     ap.add_argument("--steps", type=int, default=None, help="override the preset's max_iters")
-    ap.add_argument("--precision", default="auto", choices=["auto", "float32", "bfloat16"],
+    ap.add_argument("--precision", default="auto", choices=PRECISIONS,
                     help="the training run's forward pass (auto: as capstone.train picks)")
     ap.add_argument("--json", action="store_true", help="also print one JSON summary line")
     ap.add_argument("--no-reference", action="store_true",
@@ -207,7 +207,7 @@ def main():
           f"lr {cfg.learning_rate} (warmup {cfg.warmup_iters}, stable, then linear decay "
           f"over the last {cfg.decay_frac:.0%} to {cfg.min_lr}), "
           f"eval every {cfg.eval_interval} steps x {cfg.eval_iters} batches, "
-          f"forward pass in {'bfloat16' if amp is not None else 'float32'}")
+          f"forward pass in {info['precision']}")
     reached = {}
     best = {"in_budget": None}
 

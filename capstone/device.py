@@ -1,6 +1,7 @@
 """Which device to train on, how many CPU threads to use, in what precision, and one
 CPU setting."""
 
+import contextlib
 import os
 
 import torch
@@ -57,6 +58,12 @@ def autocast_dtype(device, precision="auto"):
     if precision == "bfloat16" or native_bfloat16(device):
         return torch.bfloat16
     return None
+
+
+def forward_context(device, amp):
+    """What a training step's forward pass runs inside: torch.autocast to amp (a dtype
+    from autocast_dtype), or nothing at all when amp is None (float32 throughout)."""
+    return torch.autocast(device, dtype=amp) if amp is not None else contextlib.nullcontext()
 
 
 def usable_cpus():

@@ -12,7 +12,6 @@ on an H100 ended with different weights; with it, identical ones).
 """
 
 import argparse
-import contextlib
 import hashlib
 import json
 import math
@@ -25,7 +24,8 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 import torch
 
-from .device import autocast_dtype, describe_device, pick_device, set_threads  # noqa: F401
+from .device import (PRECISIONS, autocast_dtype, describe_device, forward_context,  # noqa: F401
+                     pick_device, set_threads)
 from .model import GPT, GPTConfig
 from .prepare import load_dataset
 from .presets import PRESETS, make_config
@@ -232,7 +232,7 @@ def train(cfg, data=None, on_eval=None, on_progress=None, on_sample=None,
         for group in optimizer.param_groups:
             group["lr"] = lr
         x, y = get_batch(train_data, cfg.batch_size, cfg.block_size, batch_gen, device)
-        with torch.autocast(device, dtype=amp) if amp else contextlib.nullcontext():
+        with forward_context(device, amp):
             _, loss = model(x, y)   # in bfloat16: the matrix products; the loss in float32
         last_loss = loss.item()
         if not math.isfinite(last_loss) or last_loss > diverge_above:
@@ -297,7 +297,7 @@ def main(argv=None):
     ap.add_argument("--data", default=None, help="corpus text file (default: see corpus.py)")
     ap.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"])
     ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: automatic)")
-    ap.add_argument("--precision", default="auto", choices=["auto", "float32", "bfloat16"],
+    ap.add_argument("--precision", default="auto", choices=PRECISIONS,
                     help="forward pass precision (auto: bfloat16 where the device has it natively)")
     ap.add_argument("--batch-size", type=int, default=None)
     ap.add_argument("--eval-every", type=int, default=None, help="steps between evaluations")
