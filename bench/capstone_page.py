@@ -8,8 +8,11 @@ Starts `streamlit run app.py` on localhost with a fresh database, opens the caps
 in headless Chromium, presses Start training and waits for "Training finished". Prints the
 seconds from the press to that message, the page's last progress line (tokens/s), its
 finishing line (validation loss), how many samples the slider holds (and that its first
-is step 0), and how long a chapter page took to open in a second tab while the run
-trained (from the address to the chapter's title and formula on screen).
+is step 0), and how long a chapter page took to open in a second tab, before the run
+and while it trained, two ways: by its address (a new page load, as a new tab or a
+typed address does) and by the link to the previous chapter at the foot of it (the way
+the app's own links, sidebar and hotkeys move between pages, over the open connection).
+Each is timed from the address or click to the chapter's title and formula on screen.
 """
 
 import argparse
@@ -26,13 +29,41 @@ CHROMIUM = os.environ.get("FORMULA_LAB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
-def open_chapter(page, url):
-    """Seconds from the address to a chapter's title and first formula on screen."""
+def _formula_shown(page, chapter):
+    page.locator("h1").filter(has_text=chapter.title).first.wait_for()
+    page.locator(f".st-key-fl-formula-{chapter.slug} .katex").first.wait_for()
+
+
+def open_chapter(page, url, chapter):
+    """Seconds from the address to the chapter's title and formula on screen."""
     t = time.perf_counter()
-    page.goto(url)
-    page.locator("h1").first.wait_for()
-    page.locator(".katex").first.wait_for()
+    page.goto(f"{url}/{chapter.url_path}")
+    _formula_shown(page, chapter)
     return time.perf_counter() - t
+
+
+def follow_link(page, chapter):
+    """Seconds from a click on the open page's link to `chapter` (the last one shown: the page's
+    foot, after any in its glossary) to that chapter's title and formula on screen."""
+    t = time.perf_counter()
+    page.locator(f'a[href="{chapter.url_path}"]:visible').last.click()
+    _formula_shown(page, chapter)
+    return time.perf_counter() - t
+
+
+def open_both_ways(page, url, chapter, before, times):
+    """Open `chapter` by its address, then, after a moment to read it (the rest of the page
+    finishes drawing), the one `before` it by its link; keep both times."""
+    times["address"].append(open_chapter(page, url, chapter))
+    page.wait_for_timeout(3000)
+    times["link"].append(follow_link(page, before))
+
+
+def report(label, times):
+    for how, got in times.items():
+        if got:
+            print(f"chapter opened by {how} {label} {len(got)} times: median "
+                  f"{statistics.median(got):.2f} s, slowest {max(got):.2f} s")
 
 
 def main():
@@ -40,16 +71,33 @@ def main():
     ap.add_argument("--steps", type=int, default=None, help="set the Training steps slider (multiple of 50)")
     ap.add_argument("--chapter", default="softmax", help="chapter page to open during the run")
     ap.add_argument("--every", type=float, default=20.0, help="seconds between chapter openings (0: none)")
+    ap.add_argument("--before", type=int, default=5, help="chapter openings (each way) before the run")
     ap.add_argument("--timeout", type=float, default=1800.0, help="give up after this many seconds")
     args = ap.parse_args()
 
     from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from core.content import chapter_by_slug, load_chapters
+    chapter = chapter_by_slug(args.chapter.replace("-", "_"))
+    if chapter.number == 1:
+        sys.exit("--chapter: pick a chapter with one before it (its link is what is clicked)")
+    before = load_chapters()[chapter.number - 2]
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p, \
             local_app(Path(tmp) / "lab.duckdb") as url:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         page.set_default_timeout(300_000)
+        other = browser.new_page(viewport={"width": 1280, "height": 1000})
+        other.set_default_timeout(60_000)
+        idle = {"address": [], "link": []}
+        if args.every > 0:
+            open_both_ways(other, url, chapter, before, {"address": [], "link": []})   # warm-up
+            for _ in range(args.before):
+                open_both_ways(other, url, chapter, before, idle)
+            other.goto("about:blank")
+
         page.goto(url + "/capstone")
         start = page.get_by_role("button", name="Start training")
         start.wait_for()
@@ -65,9 +113,7 @@ def main():
         start.click()
         t0 = time.perf_counter()
 
-        other = browser.new_page(viewport={"width": 1280, "height": 1000})
-        other.set_default_timeout(60_000)
-        opens, progress = [], ""
+        during, progress = {"address": [], "link": []}, ""
         next_open = t0 + 10 if args.every > 0 else float("inf")
         finished = page.get_by_text("Training finished at step")
         while not finished.is_visible():
@@ -77,7 +123,7 @@ def main():
             if bar.count():
                 progress = bar.first.inner_text().strip() or progress
             if time.perf_counter() > next_open:
-                opens.append(open_chapter(other, f"{url}/{args.chapter}"))
+                open_both_ways(other, url, chapter, before, during)
                 next_open = time.perf_counter() + args.every
             page.wait_for_timeout(3000)
         took = time.perf_counter() - t0
@@ -96,9 +142,10 @@ def main():
             print(f"samples on the slider: {n}, the first at step 0")
         else:
             print("samples on the slider: none")
-        if opens:
-            print(f"chapter /{args.chapter} opened during the run {len(opens)} times: median "
-                  f"{statistics.median(opens):.2f} s, slowest {max(opens):.2f} s")
+        if args.every > 0:
+            print(f"chapter: /{chapter.url_path}, its link to /{before.url_path}")
+        report("before the run", idle)
+        report("during the run", during)
         browser.close()
 
 
