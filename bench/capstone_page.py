@@ -23,10 +23,22 @@ import tempfile
 import time
 from pathlib import Path
 
-from local_app import local_app
+from local_app import ROOT, local_app
+
+sys.path.insert(0, str(ROOT))
+from core.content import chapter_by_slug, load_chapters  # noqa: E402
 
 CHROMIUM = os.environ.get("FORMULA_LAB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def chapter_and_before(name):
+    """The chapter to open (`name`: its slug or address) and the one before it, whose link
+    on its page is what gets clicked; exits with a message for chapter 1."""
+    chapter = chapter_by_slug(name.replace("-", "_"))
+    if chapter.number == 1:
+        sys.exit("--chapter: pick a chapter with one before it (its link is what is clicked)")
+    return chapter, load_chapters()[chapter.number - 2]
 
 
 def _formula_shown(page, chapter):
@@ -76,13 +88,7 @@ def main():
     args = ap.parse_args()
 
     from playwright.sync_api import sync_playwright
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from core.content import chapter_by_slug, load_chapters
-    chapter = chapter_by_slug(args.chapter.replace("-", "_"))
-    if chapter.number == 1:
-        sys.exit("--chapter: pick a chapter with one before it (its link is what is clicked)")
-    before = load_chapters()[chapter.number - 2]
+    chapter, before = chapter_and_before(args.chapter)
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p, \
             local_app(Path(tmp) / "lab.duckdb") as url:

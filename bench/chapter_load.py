@@ -25,8 +25,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from capstone_page import CHROMIUM, CHROMIUM_ARGS, open_both_ways
+from capstone_page import CHROMIUM, CHROMIUM_ARGS, chapter_and_before, open_both_ways
 from local_app import ROOT, local_app
+
+sys.path.insert(0, str(ROOT))
+from capstone.worker import NICENESS  # noqa: E402
 
 
 def main():
@@ -36,14 +39,7 @@ def main():
     args = ap.parse_args()
 
     from playwright.sync_api import sync_playwright
-
-    sys.path.insert(0, str(ROOT))
-    from capstone.worker import NICENESS
-    from core.content import chapter_by_slug, load_chapters
-    chapter = chapter_by_slug(args.chapter.replace("-", "_"))
-    if chapter.number == 1:
-        sys.exit("--chapter: pick a chapter with one before it (its link is what is clicked)")
-    before = load_chapters()[chapter.number - 2]
+    chapter, before = chapter_and_before(args.chapter)
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p, \
             local_app(Path(tmp) / "lab.duckdb") as url:
