@@ -3,6 +3,7 @@ import subprocess
 import sys
 import threading
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -133,3 +134,26 @@ def test_last_page(store):
     store.record_study("u", "relu", 10, at=t)
     store.record_study("u", "home", 10, at=t + timedelta(seconds=1))
     assert store.last_page("u") == "relu"
+
+
+def test_a_closed_store_says_so(tmp_path):
+    s = open_store(tmp_path / "lab.duckdb")
+    s.close()
+    s.close()                                        # twice is fine
+    with pytest.raises(StoreError, match="closed"):
+        s.note("u", "vectors")
+
+
+def test_a_store_open_at_exit_is_closed_without_a_leak_report(tmp_path):
+    # The app's store lives in a Streamlit resource cache; with torch loaded too (the
+    # capstone page), DuckDB's bindings used to print "nanobind: leaked ..." at exit.
+    code = ("import streamlit as st\n"
+            "from core.store import open_store\n"
+            "@st.cache_resource\n"
+            f"def get(): return open_store({str(tmp_path / 'lab.duckdb')!r})\n"
+            "get().record_study('u', 'home', 1.0)\n"
+            "import torch\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stderr
+    assert "leaked" not in done.stderr
