@@ -1,8 +1,10 @@
-// Plays one line of speech when the server says a press just happened.
+// Plays one line of speech for each new press of a Hear it button. Every run of the page
+// sends the button's newest press number; a number is played once, so a run cut short by
+// another widget's rerun loses no press, and a page left and opened again replays nothing.
 // Audio from the server is played with new Audio(url); with no server voice the
 // browser's own speechSynthesis speaks the text. The speed is a browser preference
 // (localStorage "fl.voice.rate", set by the speed control).
-const lastPress = new WeakMap();
+const played = (window.__flVoicePlayed = window.__flVoicePlayed || new Map()); // id -> press
 
 function voiceRate() {
   const r = Number(window.localStorage.getItem("fl.voice.rate") || "1");
@@ -14,12 +16,11 @@ function stopAll() {
   if (window.speechSynthesis) window.speechSynthesis.cancel();
 }
 
-export default function ({ parentElement, data }) {
-  if (!data || !data.play || lastPress.get(parentElement) === data.press) {
-    if (data) lastPress.set(parentElement, data.press);
-    return;
-  }
-  lastPress.set(parentElement, data.press);
+export default function ({ data }) {
+  if (!data) return;
+  const seen = played.get(data.id);
+  played.set(data.id, data.press);
+  if (!data.press || data.press === seen) return;
   stopAll();
   const rate = voiceRate();
   if (data.src) {

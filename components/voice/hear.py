@@ -29,17 +29,20 @@ def hear_it(text, *, key, label="Hear it"):
     browser's speechSynthesis reads the text. Each press plays again.
     """
     presses = st.session_state.get(f"{key}.presses", 0)
-    data = {"press": presses, "play": False}
     with st.container(key=f"fl-hear-{_css_key(key)}", horizontal=True, gap="small",
                       vertical_alignment="center", width="content"):
         clicked = st.button(label, key=f"{key}.button", icon=":material/volume_up:")
         if clicked:
             presses += 1
             st.session_state[f"{key}.presses"] = presses
+        # The newest press goes out with every run, not only with the run of the click:
+        # another widget's rerun can cut that run short before the player is drawn. The
+        # browser plays each press number once (hear.js); the line is cached after the first.
+        data = {"id": key, "press": presses}
+        if presses:
             speech = tts.synthesize(text)
-            data = {"press": presses, "play": True, "text": text,
-                    "src": audio_url(speech, coordinates=key) if speech.audio else "",
-                    "engine": speech.engine}
+            data.update(text=text, src=audio_url(speech, coordinates=key) if speech.audio else "",
+                        engine=speech.engine)
         _player(key=f"{key}.player", data=data, width="content")
     return clicked
 

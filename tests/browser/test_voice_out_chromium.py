@@ -89,6 +89,27 @@ def test_hear_it_and_animate_with_the_server_voice(server, page):
     expect(caption(page)).to_have_text(chapter.steps[1].say, timeout=30_000)
 
 
+def test_a_press_survives_a_rerun_right_after_it(server, page):
+    """Another widget's rerun a moment after Hear it can cut short the run that answers the
+    press, before its player is drawn: the press still plays, once, from the next run."""
+    chapter = chapter_by_slug(SLUG)
+    page.add_init_script(RECORD)
+    open_app(page, f"{server}/{chapter.url_path}")
+    hear = page.locator(f".st-key-fl-hk-hear-{SLUG} button")
+    toggle = page.get_by_role("switch", name="Also offer my browser's online recogniser")
+    expect(hear).to_be_visible()
+    expect(toggle).to_be_attached()
+    page.evaluate("([hear, toggle]) => { hear.click(); setTimeout(() => toggle.click(), 10); }",
+                  [hear.element_handle(), toggle.element_handle()])
+    wait_count(page, "__played", 1)
+    toggle.evaluate("e => e.click()")                    # later runs: nothing plays again
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+    page.wait_for_timeout(1500)
+    assert len(page.evaluate("window.__played")) == 1
+    hear.click()
+    wait_count(page, "__played", 2)
+
+
 def test_without_a_server_voice_the_browser_speaks(browser_voice_server, page):
     chapter = chapter_by_slug(SLUG)
     page.add_init_script(RECORD)
