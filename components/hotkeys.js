@@ -90,6 +90,10 @@ function findTarget(action) {
 function act(action) {
   const key = hk().data.keys[action];
   const target = findTarget(action);
+  if (!target && containers(action).length) { // its place is drawn, the control not yet
+    note(`${key}: still loading, press it again in a moment`);
+    return;
+  }
   if (!target) {
     note(`${key}: ${ACTIONS[action].missing}. Press ? for the list.`);
     return;

@@ -137,6 +137,24 @@ def test_the_open_list_follows_the_page(server, page):
     expect(dialog).to_have_count(0)
 
 
+def test_a_control_not_drawn_yet_says_so(server, page):
+    """A fresh page can show a control's container a moment before the control itself: the
+    key then says to try again, not that the page has no such control."""
+    open_app(page, server)
+    page.wait_for_function("() => window.__flHotkeys && window.__flHotkeys.data")
+    page.evaluate("""() => { window.__acted = []; const d = document.createElement('div');
+        d.className = 'st-key-fl-hk-hear-late';
+        document.querySelector('[data-testid="stMain"]').appendChild(d); }""")
+    page.locator("h1").first.click()
+    page.keyboard.press("h")
+    expect(page.locator(NOTE)).to_have_text("H: still loading, press it again in a moment")
+    page.evaluate("""() => { const b = document.createElement('button');
+        b.textContent = 'Hear it'; b.addEventListener('click', () => window.__acted.push('hear'));
+        document.querySelector('.st-key-fl-hk-hear-late').appendChild(b); }""")
+    page.keyboard.press("h")
+    page.wait_for_function("() => window.__acted.length === 1")
+
+
 # Controls marked the way pages mark them: containers with the class Streamlit gives a
 # container keyed fl-hk-<action>-<slug>. Fixed in place so the nearest one is known.
 INJECT = """() => {
@@ -219,6 +237,9 @@ def test_keys_reach_the_chapter_controls(server, page):
     open_app(page, server + "/relu")
     page.wait_for_function("() => window.__flHotkeys && window.__flHotkeys.data")
     expect(page.locator(".st-key-fl-hk-type-relu")).to_be_visible()
+    # a fresh page draws its buttons a moment after the containers they sit in (H pressed
+    # before that says so: test_a_control_not_drawn_yet_says_so)
+    expect(page.locator(".st-key-fl-hk-hear-relu button")).to_be_visible()
     page.locator("h1").first.click()
     page.keyboard.press("h")
     page.wait_for_function("() => window.__plays >= 1")
