@@ -32,7 +32,9 @@ def capstone_app(app):
 
 
 def _registries():
-    return [o for o in gc.get_objects() if isinstance(o, JobRegistry)]
+    # type(), not isinstance(): isinstance reads each object's __class__, and one of torch's
+    # deprecated objects warns when that is read
+    return [o for o in gc.get_objects() if type(o) is JobRegistry]
 
 
 def _figure(at, index=0):
