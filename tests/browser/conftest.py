@@ -52,9 +52,14 @@ def page(browser):
     context.close()
 
 
+def wait_idle(page):
+    """Wait until the app's script run is over (Streamlit's running indicator is gone)."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+
+
 def open_app(page, url):
     """Open a URL and wait until Streamlit has rendered the page title."""
     page.goto(url)
     page.wait_for_selector("h1", timeout=60_000)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    wait_idle(page)

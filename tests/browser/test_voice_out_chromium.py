@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from core.content import chapter_by_slug
-from tests.browser.conftest import open_app, running_app
+from tests.browser.conftest import open_app, running_app, wait_idle
 
 pytestmark = pytest.mark.browser
 SLUG = "softmax"
@@ -103,7 +103,7 @@ def test_a_press_survives_a_rerun_right_after_it(server, page):
                   [hear.element_handle(), toggle.element_handle()])
     wait_count(page, "__played", 1)
     toggle.evaluate("e => e.click()")                    # later runs: nothing plays again
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+    wait_idle(page)
     page.wait_for_timeout(1500)
     assert len(page.evaluate("window.__played")) == 1
     hear.click()
