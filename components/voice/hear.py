@@ -22,29 +22,36 @@ def _css_key(key: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "-", key)
 
 
+def _count_press(key: str) -> None:
+    st.session_state[f"{key}.presses"] = st.session_state.get(f"{key}.presses", 0) + 1
+
+
 def hear_it(text, *, key, label="Hear it"):
-    """A button that speaks ``text``; returns True on the run it was pressed.
+    """A button that speaks ``text``; returns True on the first run after a press.
 
     The server's voice (core.tts) makes the audio, cached; with no server voice the
     browser's speechSynthesis reads the text. Each press plays again.
     """
-    presses = st.session_state.get(f"{key}.presses", 0)
     with st.container(key=f"fl-hear-{_css_key(key)}", horizontal=True, gap="small",
                       vertical_alignment="center", width="content"):
-        clicked = st.button(label, key=f"{key}.button", icon=":material/volume_up:")
-        if clicked:
-            presses += 1
-            st.session_state[f"{key}.presses"] = presses
-        # The newest press goes out with every run, not only with the run of the click:
-        # another widget's rerun can cut that run short before the player is drawn. The
-        # browser plays each press number once (hear.js); the line is cached after the first.
+        # The press is counted in the button's callback, which Streamlit runs before the
+        # script body: another widget's rerun a moment later can cut the press's run short
+        # before it reaches this line, and a value read from st.button would then be lost.
+        st.button(label, key=f"{key}.button", icon=":material/volume_up:",
+                  on_click=_count_press, args=(key,))
+        presses = st.session_state.get(f"{key}.presses", 0)
+        new_press = presses != st.session_state.get(f"{key}.answered", 0)
+        st.session_state[f"{key}.answered"] = presses
+        # The newest press goes out with every run, not only with the run of the click,
+        # for the same reason. The browser plays each press number once (hear.js); the
+        # line is cached after the first.
         data = {"id": key, "press": presses}
         if presses:
             speech = tts.synthesize(text)
             data.update(text=text, src=audio_url(speech, coordinates=key) if speech.audio else "",
                         engine=speech.engine)
         _player(key=f"{key}.player", data=data, width="content")
-    return clicked
+    return new_press
 
 
 def speed_control(*, key):
