@@ -2,12 +2,16 @@
 // browser, and one attempt (with its keystroke log) goes to Python when it ends.
 // The caret rules are core/typing.py's replay(): Enter on a newline skips the next line's
 // indentation, Tab on spaces fills them to the next multiple of 4 columns, Backspace takes
-// back the last key. Each key changes the classes of the one or few spans it touches, never
+// back the last key. The attempt ends when the last character is typed right (any wrong ones
+// before it stay wrong and count), or with Enter once the caret is past the end: a wrong last
+// character leaves the caret there, to be corrected or handed in. Before the end, Enter is a
+// character like any other. Each key changes the classes of the one or few spans it touches, never
 // the whole text. window.__flTypingPerf keeps the handler's time per key for bench/typing_trainer.py.
 
 const TAB = 4;
 const MAX_KEYS = 4000;      // core.typing.MAX_KEYS: the attempt ends at this many keys
 const ESC_GAP_MS = 700;     // two Escapes this close together reset
+const AT_END = "The last character is wrong: Backspace to correct it, or Enter to finish.";
 const instances = new WeakMap();
 
 function perfLog() {
@@ -158,6 +162,11 @@ function handle(root, st, setStateValue, e) {
     if (k === "Backspace") return;
     st.t0 = now;
   }
+  const n = st.target.length;
+  if (st.pos >= n && k !== "Backspace") {      // past a wrong last character
+    if (k === "\n") finish(root, st, setStateValue);   // Enter hands the attempt in; not a key
+    return;                                     // nothing is typed past the end
+  }
   const t = Math.round((now - st.t0) * 10) / 10;
   st.spans[st.pos].classList.remove("cur");
   if (k === "Backspace") backspace(st, t);
@@ -166,7 +175,10 @@ function handle(root, st, setStateValue, e) {
   clearTimeout(st.idleTimer);
   st.idleTimer = setTimeout(() => root.classList.remove("typing"), 600);
   setBar(st);
-  if (st.pos >= st.target.length || st.keys.length >= MAX_KEYS) finish(root, st, setStateValue);
+  const lastRight = st.pos >= n && k !== "Backspace" && st.stack[st.stack.length - 1][2];
+  if (lastRight || st.keys.length >= MAX_KEYS) finish(root, st, setStateValue);
+  else if (st.pos >= n) st.note.textContent = AT_END;
+  else if (st.note.textContent === AT_END) st.note.textContent = "";
 }
 
 export default function ({ parentElement, data, setStateValue }) {

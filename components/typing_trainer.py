@@ -30,7 +30,8 @@ _HTML = """<div class="fl-type" data-fl-typing tabindex="0" role="application"
   </div>
   <pre class="fl-type-code"></pre>
   <div class="fl-type-foot">
-    <span>Enter: new line, indentation skipped · Tab: indent · Backspace: correct · Esc Esc: reset</span>
+    <span>Enter: new line, indentation skipped (past the end: finish) · Tab: indent · Backspace: correct ·
+      Esc Esc: reset</span>
     <span class="fl-type-note"></span>
   </div>
   <span class="fl-type-start">Click or press T to type</span>
@@ -44,8 +45,9 @@ _COMPONENT = st.components.v2.component(
 
 
 def _figures(s: ty.Stats) -> str:
+    steady = "—" if s.consistency is None else f"{s.consistency:.0f}%"   # None: under two seconds
     items = [("WPM", f"{s.wpm:.0f}"), ("Accuracy", f"{s.accuracy:.1%}"), ("Raw WPM", f"{s.raw_wpm:.0f}"),
-             ("Consistency", f"{s.consistency:.0f}%"), ("Errors", f"{s.errors}"),
+             ("Consistency", steady), ("Errors", f"{s.errors}"),
              ("Chars", f"{s.chars}"), ("Char streak", f"{s.best_streak}"), ("Time", f"{s.seconds:.1f} s")]
     return "".join(f'<div class="fl-stat">{k}<b>{html.escape(v)}</b></div>' for k, v in items)
 

@@ -1,4 +1,5 @@
-"""Typing figures from a keystroke log, defined the way monkeytype and keybr define them.
+"""Typing figures from a keystroke log: monkeytype's accuracy and consistency, WPM by
+character (docs/typing.md says where and why the figures differ from monkeytype's).
 
 A log is a list of ``(key, t_ms, correct)``: ``key`` is the character typed (``"\\n"`` for
 Enter, ``"\\t"`` for Tab) or ``"Backspace"``; ``t_ms`` is milliseconds since the first key;
@@ -10,12 +11,16 @@ The caret rules (the browser trainer follows the same ones, see ``replay``):
   never typed, so it never counts toward any figure;
 - Tab where the target has spaces fills them up to the next multiple of 4 columns;
 - Backspace takes back the last key (with what it skipped); the wrong key it corrects still
-  counts against accuracy.
+  counts against accuracy;
+- the attempt ends when the last character is typed right (wrong characters before it stay
+  wrong), or with Enter once the caret is past the end; a wrong last character leaves the
+  caret there, so it can still be corrected. Enter anywhere before that is a character.
 
 Figures: accuracy = correct character keys / all character keys (Backspace is not one);
 WPM = correct characters left at the end / 5 per minute; raw WPM = all character keys / 5
 per minute; consistency = monkeytype's: 100 x (1 - tanh(cov + cov^3/3 + cov^5/5)) over the
-raw WPM of each second; char streak = the longest run of correct keys in a row.
+raw WPM of each second, and None (no value) when there are fewer than two seconds to compare
+(an attempt under 1.5 s: see per_second); char streak = the longest run of correct keys in a row.
 """
 from __future__ import annotations
 
@@ -105,7 +110,7 @@ class Stats:
     wpm: float = 0.0
     raw_wpm: float = 0.0
     accuracy: float = 0.0       # 0..1
-    consistency: float = 0.0    # 0..100
+    consistency: float | None = None   # 0..100; None with under two seconds to compare
     best_streak: int = 0
     streak: int = 0             # the run of correct keys at the end
     completed: bool = False     # the caret reached the end of the target
@@ -119,7 +124,9 @@ def kogasa(cov: float) -> float:
 
 
 def per_second(keys: list[Key], seconds: float) -> list[tuple[int, float, int]]:
-    """Raw WPM and wrong keys for each second; a last part-second under half is folded back."""
+    """Raw WPM and wrong keys for each second from the first key. A last part-second of half a
+    second or more is a bucket of its own, its rate taken over its real length; a shorter one
+    is folded into the second before. Either way every key is in some bucket."""
     if seconds <= 0:
         return []
     t0 = keys[0].t_ms
@@ -138,9 +145,11 @@ def per_second(keys: list[Key], seconds: float) -> list[tuple[int, float, int]]:
     return [(i + 1, n * 12 / length, w) for i, (n, length, w) in enumerate(zip(counts, lengths, wrong))]
 
 
-def consistency(raw_per_second: list[float]) -> float:
-    if not raw_per_second:
-        return 0.0
+def consistency(raw_per_second: list[float]) -> float | None:
+    """monkeytype's consistency of the per-second raw WPM; None for fewer than two seconds,
+    whose spread is zero by construction and says nothing (it would read 100)."""
+    if len(raw_per_second) < 2:
+        return None
     mean = sum(raw_per_second) / len(raw_per_second)
     if mean <= 0:
         return 0.0

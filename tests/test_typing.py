@@ -3,8 +3,8 @@ import math
 
 import pytest
 
-from core.typing import (BACKSPACE, MAX_KEYS, AttemptError, kogasa, parse_attempt, stats, target_id,
-                         target_text)
+from core.typing import (BACKSPACE, MAX_KEYS, AttemptError, consistency, kogasa, parse_attempt, stats,
+                         target_id, target_text)
 
 
 def log(target, timed_keys):
@@ -68,16 +68,38 @@ def test_consistency_follows_monkeytype():
 def test_an_empty_attempt_gives_zeros():
     for keys in ([], [(BACKSPACE, 0, False)], [(BACKSPACE, 0, False), (BACKSPACE, 50, False)]):
         s = stats("abc", keys)
-        assert (s.chars, s.errors, s.wpm, s.raw_wpm, s.accuracy, s.consistency, s.best_streak) == (0,) * 7
-        assert not s.completed and s.per_second == ()
+        assert (s.chars, s.errors, s.wpm, s.raw_wpm, s.accuracy, s.best_streak) == (0,) * 6
+        assert s.consistency is None and not s.completed and s.per_second == ()
+
+
+@pytest.mark.parametrize("times, buckets", [
+    ([0, 200, 400], 1),                 # 0.4 s: one part-second
+    ([0, 300, 990], 1),                 # just under a second
+    ([0, 500, 1000], 1),                # exactly one second
+    ([0, 600, 1200], 1),                # 1.2 s: the 0.2 s tail is folded into the first second
+    ([0, 1000, 1499], 1),
+])
+def test_under_two_seconds_to_compare_there_is_no_consistency(times, buckets):
+    target = "abc"
+    s = stats(target, log(target, list(zip(target, times))))
+    assert len(s.per_second) == buckets and s.wpm > 0
+    assert s.consistency is None                 # not 100: one second has no spread to measure
+    assert consistency([]) is None and consistency([40.0]) is None
+
+
+def test_from_two_seconds_on_there_is_a_consistency():
+    target = "abc"
+    s = stats(target, log(target, [("a", 0), ("b", 400), ("c", 1500)]))    # a 0.5 s tail: its own
+    assert [raw for _, raw, _ in s.per_second] == pytest.approx([24, 24])
+    assert s.consistency == pytest.approx(100)
 
 
 def test_a_paste_every_key_at_one_instant_is_finite():
     target = "import numpy as np"
     s = stats(target, [(c, 0, True) for c in target])
-    figures = (s.wpm, s.raw_wpm, s.accuracy, s.consistency, s.seconds)
+    figures = (s.wpm, s.raw_wpm, s.accuracy, s.seconds)
     assert all(math.isfinite(x) for x in figures)
-    assert (s.wpm, s.raw_wpm, s.consistency, s.per_second) == (0, 0, 0, ())
+    assert (s.wpm, s.raw_wpm, s.consistency, s.per_second) == (0, 0, None, ())
     assert s.chars == len(target) and s.completed
 
 
@@ -165,7 +187,176 @@ def test_the_store_keeps_each_attempt_with_its_log(tmp_path):
     assert row == [(10, 1, 9, True, "chapter")]
 
 
+def test_the_store_keeps_no_consistency_as_null(tmp_path):
+    from core.stats import header_stats
+    from core.store import open_store
+    store = open_store(tmp_path / "lab.duckdb")
+    target = "x = np.dot(a, b)"
+    quick = parse_attempt(_value(target, log(target, [(c, 50 * i) for i, c in enumerate(target)])), target)
+    slow = parse_attempt(_value(target, log(target, [(c, 250 * i) for i, c in enumerate(target)])), target)
+    assert quick.stats.seconds < 1 and quick.stats.consistency is None
+    assert slow.stats.seconds > 3 and 0 < slow.stats.consistency < 100
+    store.record_typing_attempt("u", "quick", quick)
+    store.record_typing_attempt("u", "slow", slow)
+    rows = store.query("SELECT slug, consistency FROM typing_attempts ORDER BY slug")
+    assert rows == [("quick", None), ("slow", pytest.approx(slow.stats.consistency))]   # NULL: not 0 or 100
+    header = header_stats(store, "u", ["quick", "slow"])                # a reader copes with it
+    assert header.chars_typed == 2 * len(target) and header.accuracy == 1.0
+
+
 def test_keys_to_type_skip_the_indentation_enter_fills_in():
     from core.typing import keys_to_type
     assert keys_to_type("def f(x):\n    if x:\n        return 1\n") == "def f(x):\nif x:\nreturn 1\n"
     assert keys_to_type("a  b") == "a  b" and keys_to_type("") == ""
+
+
+# -- properties over random keystroke logs ---------------------------------------------
+
+from hypothesis import assume, example, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from core.typing import Stats, key_matches, replay  # noqa: E402
+
+_line = st.tuples(st.integers(0, 8), st.text("ab(x) =.:,", max_size=8))     # (indent, code)
+_action = st.tuples(st.sampled_from(["right"] * 6 + ["wrong", "slip", "back", "enter"]),
+                    st.integers(0, 900), st.booleans())                     # (what, gap ms, variant)
+
+
+def _code(lines, indents=None):
+    """A target from (indent, code) lines, the first one typed never indented; ``indents``
+    overrides the lines' own."""
+    pairs = list(zip(indents or [n for n, _ in lines], [c for _, c in lines]))
+    while pairs and not pairs[0][1].strip():
+        pairs.pop(0)                                    # target_text drops leading blank lines
+    return target_text("\n".join((" " * n if i else "") + code for i, (n, code) in enumerate(pairs)))
+
+
+def _browser(target, actions):
+    """The log typing_trainer.js keeps for a run of actions, and how the attempt ended.
+
+    right: the key the caret wants (Enter on a newline; with the variant, Tab on a space);
+    wrong: a key it does not want (with the variant, Enter); slip: a wrong key then Backspace;
+    back: Backspace; enter: Enter. As in the script: Backspace before the first key is dropped;
+    past a wrong last character only Backspace and Enter do anything, Enter ending the attempt;
+    a right last character ends it."""
+    out, t = [], None
+
+    def press(key, at):
+        caret = replay(target, out)[1]
+        correct = key != BACKSPACE and key_matches(key, target[caret])
+        out.append((key, at, correct))
+        return correct and replay(target, out)[1] >= len(target)
+
+    for what, gap, variant in actions:
+        t = 0.0 if t is None else t + gap
+        caret = replay(target, out)[1]
+        if not out and what in ("back", "slip"):
+            t = None
+            continue
+        if caret >= len(target):
+            if what == "enter":
+                return out, "enter"
+            if what not in ("back", "slip"):
+                continue
+        if what == "back" or (what == "slip" and caret >= len(target)):
+            press(BACKSPACE, t)
+            continue
+        want = target[caret]
+        if what == "right":
+            key = "\t" if variant and want == " " else want
+        elif what == "enter":
+            key = "\n"
+        else:
+            key = "\n" if variant and want != "\n" else "#"
+        if press(key, t):
+            return out, "right"
+        if what == "slip":
+            t += 1 + gap // 3
+            press(BACKSPACE, t)
+    return out, None
+
+
+def _lengths(s):
+    """The bucket lengths per_second divides by: whole seconds, the last one what is left."""
+    k = len(s.per_second)
+    return [1.0] * (k - 1) + [s.seconds - (k - 1)] if k else []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_line, min_size=1, max_size=6), st.lists(_action, max_size=60))
+@example([(0, "ab"), (4, "c")], [("right", 0, False), ("wrong", 600, True), ("right", 700, False),
+                                 ("wrong", 800, False), ("right", 900, False), ("enter", 5000, False)])
+def test_the_figures_hold_for_any_keystroke_log(lines, actions):
+    target = _code(lines)
+    assume(target)
+    keys, ended = _browser(target, actions)
+    s = stats(target, keys)
+    typed = [k for k in keys if k[0] != BACKSPACE]
+    if not typed:
+        assert s == Stats()
+        return
+    assert parse_attempt(_value(target, keys), target).stats == s          # the browser's log is sound
+    # accuracy: right character keys over all of them, corrected misses included
+    assert s.chars == len(typed) and s.errors == sum(not ok for _, _, ok in typed)
+    assert s.accuracy == (s.chars - s.errors) / s.chars
+    # WPM counts the right characters left standing, each one; raw WPM every character key
+    assert 0 <= s.correct <= s.chars - s.errors
+    assert s.seconds == keys[-1][1] / 1000
+    if s.seconds > 0:
+        assert s.wpm == pytest.approx(s.correct / 5 / (s.seconds / 60))
+        assert s.raw_wpm == pytest.approx(s.chars / 5 / (s.seconds / 60)) and s.wpm <= s.raw_wpm
+    else:
+        assert s.wpm == s.raw_wpm == 0 and s.per_second == ()
+    assert s.streak <= s.best_streak <= s.chars - s.errors
+    # every key lands in some second, the last part-second included
+    assert sum(raw * n / 12 for (_, raw, _), n in zip(s.per_second, _lengths(s))) == pytest.approx(
+        s.chars if s.seconds > 0 else 0)
+    assert sum(w for _, _, w in s.per_second) == (s.errors if s.seconds > 0 else 0)
+    # consistency: none under two seconds to compare, else kogasa of the per-second spread
+    if s.seconds < 1.5:
+        assert len(s.per_second) <= 1 and s.consistency is None
+    else:
+        raws = [raw for _, raw, _ in s.per_second]
+        mean = sum(raws) / len(raws)
+        cov = math.sqrt(sum((x - mean) ** 2 for x in raws) / len(raws)) / mean
+        assert len(raws) >= 2 and 0 <= s.consistency <= 100
+        assert s.consistency == pytest.approx(kogasa(cov), abs=1e-9)
+    assert all(math.isfinite(x) for x in (s.wpm, s.raw_wpm, s.accuracy, s.seconds))
+    # an attempt ends on a right last character, or on Enter past a wrong one: either way complete
+    if ended == "right":
+        assert keys[-1][2] and s.completed
+    if ended == "enter":
+        assert s.completed and not [k for k in keys if k[0] != BACKSPACE][-1][2]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_line, min_size=2, max_size=5), st.lists(st.integers(0, 8), min_size=5, max_size=5),
+       st.lists(_action.filter(lambda a: a[0] in ("right", "slip", "back")).map(lambda a: (a[0], a[1], False)),
+                max_size=50))
+def test_indentation_never_counts(lines, other_indents, actions):
+    """The same keys on the same code indented differently give the very same figures."""
+    a, b = _code(lines), _code(lines, other_indents[:len(lines)])
+    assume(a and a != b)
+    assert stats(a, _browser(a, actions)[0]) == stats(b, _browser(b, actions)[0])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_line, min_size=1, max_size=4), st.lists(st.integers(1, 700), min_size=1, max_size=8),
+       st.integers(0, 10_000))
+def test_one_miss_left_standing_costs_one_character(lines, gaps, pick):
+    """WPM counts characters, not whole words: a miss costs its own character, however long
+    the word it is in."""
+    from core.typing import keys_to_type
+    target = _code(lines)
+    keys = keys_to_type(target)
+    spots = [i for i, c in enumerate(keys[:-1]) if c != "\n"]
+    assume(spots)
+    i = spots[pick % len(spots)]
+    times = [sum(gaps[k % len(gaps)] for k in range(j)) for j in range(len(keys))]
+    clean = stats(target, log(target, list(zip(keys, times))))
+    missed = stats(target, log(target, list(zip(keys[:i] + "#" + keys[i + 1:], times))))
+    assert clean.completed and missed.completed and missed.errors == 1
+    assert missed.correct == clean.correct - 1 == len(keys) - 1
+    if clean.seconds > 0:
+        assert clean.wpm - missed.wpm == pytest.approx(1 / 5 / (clean.seconds / 60))
+        assert missed.raw_wpm == clean.raw_wpm

@@ -1,4 +1,6 @@
 """The typing trainer on a chapter page and on Progress, with the component's value injected."""
+import re
+
 from core.content import chapter_by_slug
 from core.typing import BACKSPACE, MAX_KEYS, key_matches, replay, target_id, target_text
 
@@ -29,10 +31,14 @@ def _typed_through(target):
     return typed
 
 
-def _inject(at, key, target, typed, aid):
+def _inject(at, key, target, typed, aid, gap=120.0):
     at.session_state[key] = {"attempt": {"id": aid, "target_id": target_id(target), "completed": True,
-                                         "keys": _keys(target, typed)}}
+                                         "keys": _keys(target, typed, gap)}}
     return at.run()
+
+
+def _result(at):
+    return next(m.value for m in at.markdown if "fl-typing-result" in m.value)
 
 
 def _header(at):
@@ -67,6 +73,26 @@ def test_an_attempt_is_stored_shown_and_masters_only_at_95_percent(app, db):
     # The same value again (any rerun) is not stored twice.
     at.run()
     assert db.query("SELECT count(*) FROM typing_attempts WHERE user_id = ?", [user]) == [(1,)]
+
+
+def test_an_attempt_under_two_seconds_shows_and_stores_no_consistency(app, db):
+    at = app
+    at.switch_page(chapter_by_slug(SLUG).page_file).run()
+    user, box = at.session_state["user"], f"{SLUG}.typing.box"
+    target = target_text(chapter_by_slug(SLUG).code.source)
+    typed = _typed_through(target)
+    _inject(at, box, target, typed, "quick", gap=1000 / len(typed))      # all of it in under a second
+    assert not at.exception, at.exception
+    assert "Consistency<b>—</b>" in _result(at)                          # not 100%
+    assert db.query("SELECT consistency FROM typing_attempts WHERE user_id = ?", [user]) == [(None,)]
+    _inject(at, box, target, typed, "steady")                            # 120 ms a key: seconds of typing
+    assert not at.exception, at.exception
+    assert re.search(r"Consistency<b>\d+%</b>", _result(at))
+    stored = db.query("SELECT consistency FROM typing_attempts WHERE user_id = ? ORDER BY ts", [user])
+    assert stored[0] == (None,) and 0 <= stored[1][0] <= 100
+    at.switch_page("app_pages/progress.py").run()                        # its readers cope with none
+    assert not at.exception, at.exception
+    assert f"Chars<b>{2 * len(typed):,}</b>" in _header(at)
 
 
 def test_a_reset_attempt_is_kept_but_does_not_master(app, db):

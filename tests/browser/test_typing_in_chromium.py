@@ -1,4 +1,5 @@
-"""Type a chapter's code for real in Chromium: one miss corrected, Enter skipping indentation."""
+"""Type a chapter's code for real in Chromium: one miss corrected, Enter skipping indentation,
+and how an attempt ends."""
 import re
 
 from playwright.sync_api import expect
@@ -62,3 +63,60 @@ def test_type_the_relu_code(server, page):
     expect(box).not_to_have_class(re.compile(r"\bdone\b"))
     expect(spans.nth(0)).to_have_class(re.compile(r"\bcur\b"))
     expect(_chip(page, "Chars")).to_have_text(f"{chars:,}")
+
+
+def test_an_attempt_ends_on_a_right_last_character_or_enter(server, page):
+    """A wrong last character does not end the attempt: it can be corrected, or handed in with
+    Enter; a right last character ends it even with wrong ones before it."""
+    open_app(page, f"{server}/{SLUG}")
+    box = page.locator("[data-fl-typing]")
+    spans = box.locator(".fl-type-code .c")
+    keys = keys_to_type(target_text(chapter_by_slug(SLUG).code.source))
+    n = len(target_text(chapter_by_slug(SLUG).code.source))
+    assert keys[-1] == ")" and "\n" in keys
+    result = page.get_by_test_id("fl-typing-result")
+    done = re.compile(r"\bdone\b")
+
+    def figures(chars, errors):
+        expect(result.locator(".fl-stat", has_text="Chars").locator("b")).to_have_text(str(chars))
+        expect(result.locator(".fl-stat", has_text="Errors").locator("b")).to_have_text(str(errors))
+        expect(page.get_by_text("Reset before the end")).to_have_count(0)      # each one finished
+
+    def again():
+        box.click()
+        page.keyboard.press("Escape")
+        page.keyboard.press("Escape")
+        expect(box).not_to_have_class(done)
+        expect(spans.nth(0)).to_have_class(re.compile(r"\bcur\b"))
+
+    # 1. A wrong last character leaves the attempt open, the caret past the end...
+    box.click()
+    page.keyboard.type(keys[:-1] + "]", delay=0)
+    expect(spans.nth(n - 1)).to_have_class(re.compile(r"\bbad\b"))
+    expect(box).not_to_have_class(done)
+    expect(box.locator(".fl-type-note")).to_have_text(
+        "The last character is wrong: Backspace to correct it, or Enter to finish.")
+    expect(spans.nth(n)).to_have_class(re.compile(r"\bcur\b"))
+    page.keyboard.type("z", delay=0)                         # nothing is typed past the end
+    expect(box.locator(".fl-type-bar b").first).to_have_text(f"{n}/{n}")
+    # ...so it can be corrected; the right last character ends it
+    page.keyboard.press("Backspace")
+    expect(box.locator(".fl-type-note")).to_have_text("")
+    page.keyboard.type(")", delay=0)
+    expect(box).to_have_class(done)
+    figures(len(keys) + 1, 1)                                # the miss still counts
+
+    # 2. Wrong characters earlier on do not hold the end back: a right last one ends it.
+    again()
+    page.keyboard.type("i#por#" + keys[6:], delay=0)
+    expect(box).to_have_class(done)
+    figures(len(keys), 2)
+
+    # 3. Enter past a wrong last character hands the attempt in as it stands.
+    again()
+    page.keyboard.type(keys[:-1] + "]", delay=0)
+    expect(box).not_to_have_class(done)
+    page.keyboard.press("Enter")
+    expect(box).to_have_class(done)
+    figures(len(keys), 1)                                    # Enter there is not a key
+    expect(spans.nth(n - 1)).to_have_class(re.compile(r"\bbad\b"))
