@@ -12,15 +12,24 @@ import core.plug_in as engine
 from core.content import Chapter
 
 
-# Steps read as a derivation: left-aligned under one another, scrolling sideways on a phone
-# rather than spilling out of the page.
+# Steps read as a numbered derivation. Each is inline math, which KaTeX lets break after a
+# top-level = or + (display math never breaks), so a long step wraps onto the next line at
+# any width. Only a single piece wider than the page (a big matrix) is left: the list then
+# scrolls sideways. The scroll is on the list, whose numbers sit in its own padding; on an
+# item it would clip that item's number.
 _STEPS_CSS = """<style>
-[class*="plug_in-steps"] .katex-display { text-align: left; margin: 0.1rem 0;
-  overflow-x: auto; overflow-y: hidden; padding: 0.3rem 0; }
-[class*="plug_in-steps"] .katex-display .katex { text-align: left; }
-[class*="plug_in-steps"] .stMarkdown > div { justify-content: flex-start; width: 100%; margin: 0; }
-[class*="plug_in-steps"] [data-testid="stMarkdownContainer"] { max-width: 100%; }
+[class*="plug_in-steps"] ol { margin: 0; padding: 0.2em 0 0.5em 2.2em; overflow-x: auto; overflow-y: hidden; }
+[class*="plug_in-steps"] li { margin: 0 0 0.3rem 0; line-height: 2.4; }
+[class*="plug_in-steps"] li > .katex { font-size: 1.1em; }
 </style>"""
+
+
+def _steps_markdown(steps) -> str:
+    """The steps as a Markdown ordered list of inline math, one item a step.
+
+    ``\\displaystyle`` keeps fractions full size, as display math would draw them.
+    """
+    return "\n".join(f"{n}. $\\displaystyle {step.latex}$" for n, step in enumerate(steps, 1))
 
 
 @st.cache_data(max_entries=1024, show_spinner=False)
@@ -61,8 +70,8 @@ def plug_in(chapter: Chapter, *, key: str) -> dict[str, object]:
 
     with st.container(key=f"{key}.plug_in.steps"):
         st.html(_STEPS_CSS)
-        for number, step in enumerate(outcome.steps, 1):
-            st.latex(rf"\small\text{{{number}.}}\quad\normalsize {step.latex}")
+        if outcome.steps:
+            st.markdown(_steps_markdown(outcome.steps))
     if outcome.error and not errors:
         st.warning(outcome.error, icon=":material/info:")
     st.button("Back to the worked example", key=f"{key}.plug_in.reset", on_click=_reset,

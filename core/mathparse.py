@@ -137,9 +137,12 @@ class _Parser:
     def peek(self) -> _Token | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
 
-    def take(self, text: str | None = None) -> _Token:
+    def take(self, text: str | None = None, opened: _Token | None = None) -> _Token:
+        """The next token (which must be ``text`` if given); ``opened`` is the bracket it closes."""
         tok = self.peek()
         if tok is None:
+            if opened is not None:
+                raise ParseError(f"The {opened.text} opened at character {opened.pos + 1} is never closed.")
             raise ParseError(f"The answer ends too early{f' (expected {text!r})' if text else ''}.")
         if text is not None and tok.text != text:
             raise ParseError(f"Expected {text!r} at position {tok.pos + 1}, found {tok.text!r}.")
@@ -212,11 +215,11 @@ class _Parser:
             if name in CONSTANTS:
                 return CONSTANTS[name]
             if name in FUNCTIONS:
-                self.take("(")
+                opening = self.take("(")
                 self.nest()
                 arg = self.expr()
                 self.depth -= 1
-                self.take(")")
+                self.take(")", opening)
                 if isinstance(arg, tuple):
                     raise ParseError(f"{name}() takes a single number.")
                 return _check(_apply(name, arg))
@@ -235,7 +238,7 @@ class _Parser:
             self.nest()
             value = self.expr()
             self.depth -= 1
-            self.take(")")
+            self.take(")", tok)
             return value
         if tok.text == "[":
             return self.bracket(tok)
@@ -247,7 +250,7 @@ class _Parser:
         while self.at(","):
             self.take()
             items.append(self.expr())
-        self.take("]")
+        self.take("]", opening)
         self.depth -= 1
         kinds = {isinstance(x, tuple) for x in items}
         if len(kinds) > 1:

@@ -21,7 +21,10 @@ ACCEPTED = [
 
 REJECTED = [
     ("", "empty"), ("   ", "empty"), ("abc", "Unknown word"), ("2 +", "ends too early"), ("1/0", "Division by zero"),
-    ("(1", "ends too early"), ("1)", "Unexpected ')'"), ("[1, 2", "ends too early"), ("[[1, 2], [3]]", "same number"),
+    ("(1", "The ( opened at character 1 is never closed."), ("1)", "Unexpected ')'"),
+    ("[1, 2", "The [ opened at character 1 is never closed."), ("[[1, 2], [3]]", "same number"),
+    ("[[1, 2], [3, 4]", "The [ opened at character 1 is never closed."),
+    ("[1, sqrt(2", "The ( opened at character 9 is never closed."), ("[1, 2 +", "ends too early"),
     ("[[1], 2]", "Mix of numbers and rows"), ("[1, 2] + [3, 4]", "Arithmetic works on numbers"),
     ("[[[1]]]", "two levels"), ("sqrt(-1)", "negative"), ("ln(0)", "positive"), ("2 3", "Unexpected '3'"),
     ("__import__('os')", "Unexpected character"), ("x = 1", "Unexpected character"), ("1e999", "too large"),

@@ -1,14 +1,21 @@
-"""core.plug_in against NumPy for random valid inputs, and its plain-sentence errors."""
+"""core.plug_in against NumPy and mpmath for random valid inputs, and its plain-sentence errors."""
 from __future__ import annotations
 
+import math
+import re
+
+import mpmath
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+import sympy as sp
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from core import plug_in
 from core.content import load_chapters
-from core.mathparse import parse, to_float
+from core.mathparse import ParseError, parse, to_float
+from core.plug_in.base import segments
+from core.plug_in.reading import MAX_SYMBOL_LATEX, read
 
 SLUGS = [c.slug for c in load_chapters()]
 FAST = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -52,10 +59,27 @@ def check(slug, values, want):
     assert out.steps, "the formula is worked in steps"
     for s in out.steps:
         assert isinstance(s.latex, str) and s.latex
+        assert_says_something_new(s.latex)
     got = np.asarray(out.result, dtype=float)
     assert got.shape == np.shape(want)
     assert np.allclose(got, want, rtol=1e-9, atol=1e-9), (values, got, want)
     return out
+
+
+def assert_says_something_new(latex):
+    """No side of a step repeats the one before it: never "x = x" or "x ≈ x"."""
+    parts = segments(latex)
+    sides = parts[0::2]
+    assert all(a != b for a, b in zip(sides, sides[1:])), latex
+
+
+def shown_number(latex) -> mpmath.mpf:
+    """The number a step ends on, as the learner reads it: 0.96, -{7.3357 \\times 10^{-348}}, {10^{-60}}."""
+    last = segments(latex)[-1].replace("{}^\\circ", "")
+    m = re.fullmatch(r"(-?)\{?(?:(\d+(?:\.\d+)?)(?: \\times )?)?(?:10\^\{(-?\d+)\})?\}?", last)
+    assert m and (m.group(2) or m.group(3)), f"not a decimal: {last!r}"
+    value = mpmath.mpf(m.group(2) or 1) * mpmath.mpf(10) ** int(m.group(3) or 0)
+    return -value if m.group(1) else value
 
 
 @st.composite
@@ -171,7 +195,7 @@ def test_cross_entropy(t):
 @given(st.one_of(
     st.tuples(number, number),
     sizes().flatmap(lambda n: st.tuples(vector(n), vector(n))),
-), number)
+), number.filter(lambda t: float(arr(t)) >= 0))
 def test_gradient_descent(tg, eta):
     v = {"theta": tg[0], "grad": tg[1], "eta": eta}
     check("gradient_descent", v, A(v, "theta") - float(arr(eta)) * A(v, "grad"))
@@ -249,7 +273,12 @@ def test_exact_where_the_input_is_exact_with_a_decimal_beside_it():
     ("cosine_similarity", {"a": "[0, 0]"}, "a is the zero vector"),
     ("unit_vector", {"v": "[0, 0, 0]"}, "v is the zero vector"),
     ("cross_entropy", {"y": "[0, 1]", "y_hat": "[1, 0]"}, "log 0 is −∞"),
-    ("cross_entropy", {"y": "[0, 1]", "y_hat": "[1.1, -0.1]"}, "cannot be negative"),
+    ("cross_entropy", {"y": "[0, 1]", "y_hat": "[-0.1, 1.1]"}, "ŷ₁ is -0.1: a probability cannot be negative"),
+    ("cross_entropy", {"y_hat": "[0.2, 1.5, 0.1]"}, "ŷ₂ is 1.5: a probability cannot be more than 1"),
+    ("cross_entropy", {"y": "[0, 2, 0]"}, "y₂ is 2: y gives the true probability of each class, between 0 and 1"),
+    ("gradient_descent", {"eta": "-0.1"}, "η is -0.1: a learning rate cannot be negative"),
+    ("dot_product", {"b": "[1, 2"}, "b: The [ opened at character 1 is never closed."),
+    ("matrix_vector", {"A": "[[1, 2], [3, 4]"}, "A: The [ opened at character 1 is never closed."),
     ("eigenvalues", {"A": "[[0, -1], [1, 0]]"}, "complex, i and −i"),
     ("eigenvalues", {"A": "[[1, 2, 3], [4, 5, 6]]"}, "only defined for a square matrix"),
     ("determinant", {"A": "[[1, 2, 3], [4, 5, 6]]"}, "A has 2 rows and 3 columns"),
@@ -300,3 +329,234 @@ def test_big_inputs_are_bounded_and_still_worked():
     assert out.error is None and np.shape(out.result) == (4, 4)
     out = plug_in.evaluate("softmax", {"z": "[1000000, -1000000, 999999/7, 1/3, sqrt(2), 5]"})
     assert out.error is None and np.allclose(out.result, [1, 0, 0, 0, 0, 0])
+
+
+# -- bounds checked before the work --------------------------------------------
+
+def _decimal(lo, hi):
+    """A decimal the way a learner types it, between lo and hi (three places)."""
+    return st.integers(int(lo * 1000), int(hi * 1000)).map(lambda n: f"{n / 1000}")
+
+
+@FAST
+@given(st.integers(1, 5).flatmap(lambda n: st.tuples(
+    st.integers(0, n - 1), vector(n, _decimal(-2, 2)))))
+def test_cross_entropy_refuses_a_probability_outside_0_to_1_and_is_never_negative(t):
+    hot, yh = t
+    y = ["1" if i == hot else "0" for i in range(len(yh))]
+    out = plug_in.evaluate("cross_entropy", {"y": _fmt(y), "y_hat": _fmt(yh)})
+    p = arr(_fmt(yh))
+    if (p < 0).any() or (p > 1).any():
+        i = int(np.argmax((p < 0) | (p > 1)))
+        assert out.result is None and out.steps == (), "refused before any step is worked"
+        assert out.error.startswith(f"ŷ{'₀₁₂₃₄₅₆'[i + 1]} is ") and "probability cannot be" in out.error
+    elif p[hot] == 0:
+        assert "log 0 is −∞" in out.error
+    else:
+        assert out.error is None and out.result >= 0
+        assert math.isclose(out.result, -math.log(p[hot]), rel_tol=1e-12, abs_tol=1e-15)
+
+
+@FAST
+@given(_decimal(-5, 5), number, number)
+def test_gradient_descent_refuses_a_negative_learning_rate_before_any_step(eta, theta, grad):
+    out = plug_in.evaluate("gradient_descent", {"theta": theta, "grad": grad, "eta": eta})
+    if float(eta) < 0:
+        assert out.result is None and out.steps == ()
+        assert out.error.startswith(f"η is {float(eta):g}: a learning rate cannot be negative")
+    else:
+        assert out.error is None
+        assert math.isclose(out.result, float(arr(theta)) - float(eta) * float(arr(grad)), abs_tol=1e-12)
+
+
+# -- no cancellation: values far past float range, right to the last digit shown --
+
+def test_chain_rule_far_out_on_the_sigmoid_keeps_its_sign_and_digits():
+    """The issue's case: z = 400, y = 1. 1 − σ(z) = e^{-400}/(1 + e^{-400}), never 1 − 1."""
+    out = plug_in.evaluate("chain_rule", {"x": "1", "w": "400", "b": "0", "y": "1"})
+    assert out.error is None
+    assert out.steps[-1].latex.endswith(r"\approx -{7.3357 \times 10^{-348}}")
+    # −7.3e-348 is below the smallest float: the plain value is −0.0, its sign kept
+    assert out.result == 0 and math.copysign(1, out.result) == -1
+    one_minus_a = next(s for s in out.steps if s.latex.startswith("1 - a"))
+    assert one_minus_a.latex.endswith(r"\approx {1.9152 \times 10^{-174}}") and one_minus_a.value > 0
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_decimal(-3, 3), st.integers(-900, 900).map(str), st.integers(-50, 50).map(str),
+       st.one_of(st.sampled_from(["0", "1"]), _decimal(0, 1)))
+def test_chain_rule_agrees_with_mpmath_at_any_z(x, w, b, y):
+    """Against the textbook formula 2(a − y)·a(1 − a)·x, worked in mpmath with enough digits
+    that its own cancellation does not matter (z up to ~3000, so e^{-z} ~ 10^{-1300})."""
+    xf, wf, bf, yf = (mpmath.mpf(float(arr(t))) for t in (x, w, b, y))
+    with mpmath.workdps(int(abs(wf * xf + bf) / 2.3) + 60):
+        a = 1 / (1 + mpmath.exp(-(wf * xf + bf)))
+        want = 2 * (a - yf) * a * (1 - a) * xf
+        loss = (a - yf) ** 2
+    out = plug_in.evaluate("chain_rule", {"x": x, "w": w, "b": b, "y": y})
+    assert out.error is None, out.error
+    shown = shown_number(out.steps[-1].latex)
+    if want == 0:
+        assert shown == 0
+    else:
+        assert mpmath.sign(shown) == mpmath.sign(want), (shown, want)
+        assert abs(shown / want - 1) < 1e-4, (shown, want)
+        assert math.copysign(1, out.result) == mpmath.sign(want)
+        assert math.isclose(out.result, float(want), rel_tol=1e-9, abs_tol=1e-300)
+    shown_loss = shown_number(next(s for s in out.steps if s.latex.startswith("L = ")).latex)
+    assert shown_loss >= 0 and (loss == 0 or abs(shown_loss / loss - 1) < 1e-4)
+
+
+@FAST
+@given(st.integers(-5000, 5000).map(str))
+def test_sigmoid_agrees_with_mpmath_far_past_float_range(x):
+    with mpmath.workdps(30):
+        want = 1 / (1 + mpmath.exp(-mpmath.mpf(x)))
+    out = plug_in.evaluate("sigmoid", {"x": x})
+    shown = shown_number(out.steps[-1].latex)
+    assert shown > 0 and abs(shown / want - 1) < 1e-4, (shown, want)
+
+
+def test_eigenvalues_far_apart_are_both_right_and_the_steps_agree():
+    """λ₂ = ½(tr − √…) would be 1000 − 1000 = 0; det A / λ₁ gives 10⁻⁶⁰."""
+    out = plug_in.evaluate("eigenvalues", {"A": "[[1000, 1e-60], [1e-60, 1e-60]]"})
+    assert out.error is None
+    lam1, lam2 = out.result
+    assert math.isclose(lam1, 1000, rel_tol=1e-12) and math.isclose(lam2, 1e-60, rel_tol=1e-12)
+    assert out.steps[-1].latex.startswith(r"\lambda_2 = \frac{\det\mathbf{A}}{\lambda_1}")
+    assert out.steps[-1].latex.endswith(r"\approx {10^{-60}}")
+    by_name = {s.latex.split(" = ")[0]: s.value for s in out.steps}
+    assert math.isclose(lam1 * lam2, by_name[r"\det \mathbf{A}"], rel_tol=1e-12)
+    assert math.isclose(lam1 + lam2, by_name[r"\operatorname{tr}\mathbf{A}"], rel_tol=1e-12)
+
+
+magnitude = st.tuples(st.integers(-9, 9), st.integers(-60, 5)).map(lambda t: f"{t[0]}e{t[1]}")   # within ±10⁶
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(magnitude, magnitude, magnitude, magnitude)
+def test_eigenvalues_of_any_magnitude_agree_with_mpmath(a, b, c, d):
+    """Entries from 10⁻⁶⁰ to 10⁶: each root right to 1e-9 of itself, however far apart they are."""
+    with mpmath.workdps(300):
+        ma, mb, mc, md = (mpmath.mpf(float(arr(t))) for t in (a, b, c, d))
+        tr, det = ma + md, ma * md - mb * mc
+        disc = (ma - md) ** 2 + 4 * mb * mc
+        assume(disc >= 0)
+        # a det or a discriminant that cancels in the entries is ill-conditioned in the inputs
+        # themselves (a nearly singular matrix, a nearly double root): leave those out
+        assume(det == 0 or abs(det) > 1e-6 * max(abs(ma * md), abs(mb * mc)))
+        assume(disc == 0 or disc > 1e-6 * max((ma - md) ** 2, abs(4 * mb * mc)))
+        want = [(tr + mpmath.sqrt(disc)) / 2, (tr - mpmath.sqrt(disc)) / 2]
+    out = plug_in.evaluate("eigenvalues", {"A": f"[[{a}, {b}], [{c}, {d}]]"})
+    assert out.error is None, out.error
+    for got, w in zip(out.result, want):
+        assert abs(got - w) <= 1e-9 * abs(w), (out.result, want)
+
+
+@FAST
+@given(st.integers(-10**8, 10**8).filter(bool), st.integers(1, 9))
+def test_nearly_parallel_vectors_keep_their_small_angle(tiny, scale):
+    """arccos of a cosine that rounds to 1 would give 0°; atan2 of the cross and dot does not."""
+    a, b = [str(scale), "0"], [str(scale), f"{tiny}e-16"]
+    out = plug_in.evaluate("cosine_similarity", {"a": _fmt(a), "b": _fmt(b)})
+    with mpmath.workdps(40):
+        want = mpmath.degrees(mpmath.atan2(abs(mpmath.mpf(tiny) / 10**16), scale))
+    shown = shown_number(out.steps[-1].latex)
+    assert abs(shown / want - 1) < 1e-4, (shown, want)
+    assert r"\arccos\left(\cos\theta\right)" in out.steps[-1].latex, "not arccos(1)"
+
+
+# -- exact where the learner's numbers are exact ------------------------------
+
+def test_square_roots_and_pi_stay_symbols():
+    out = plug_in.evaluate("vectors", {"k": "sqrt(2)", "v": "[pi, 1/3]"})
+    first = out.steps[0].latex
+    assert first.startswith(r"k\mathbf{v} = \sqrt{2} \cdot \left[\, \pi,\ \frac{1}{3} \,\right]")
+    assert r"\left[\, \sqrt{2} \pi,\ \frac{\sqrt{2}}{3} \,\right] \approx \left[\, 4.4429,\ 0.4714 \,\right]" in first
+    assert "1.4142" not in first and "3.1416" not in first
+    assert np.allclose(out.result, [math.sqrt(2) * math.pi + 1, math.sqrt(2) / 3 + 2], rtol=1e-14)
+    norm = plug_in.evaluate("vector_norm", {"v": "[1, sqrt(2)]"})
+    assert norm.steps[1].latex == r"v_{2}^2 = \left(\sqrt{2}\right)^2 = 2"
+    assert norm.steps[-1].latex == r"\lVert \mathbf{v} \rVert = \sqrt{3} \approx 1.7321"
+    det = plug_in.evaluate("determinant", {"A": "[[sqrt(2), 1], [1, sqrt(2)]]"})
+    assert det.steps[-1].latex == r"\det \mathbf{A} = ad - bc = 2 - 1 = 1" and det.result == 1
+
+
+def test_a_rounded_value_is_written_once_with_approx():
+    """A float (too many digits to keep exact) is "≈ 4.4429", never "= 4.4429 ≈ 4.4429"."""
+    out = plug_in.evaluate("dot_product", {"a": "[1.23456789012345]", "b": "[3.6]"})
+    assert out.steps[0].latex == r"a_{1} b_{1} = 1.2346 \cdot 3.6 \approx 4.4444"
+
+
+def test_two_query_rows_keep_the_exact_attention():
+    out = plug_in.evaluate("attention", {"Q": "[[1, 0, 1, 0], [0, 1, 0, 1]]"})
+    scaled, weights, result = (s.latex for s in out.steps[2:])
+    assert scaled == r"\frac{QK^\top}{\sqrt{d_k}} = \begin{bmatrix} 1 & 0 & 1 \\ 0 & 1 & 1 \end{bmatrix}"
+    assert r"\frac{e}{1 + 2 e}" in weights
+    assert r"= \begin{bmatrix} \frac{6 e}{1 + 2 e} & \frac{1 + 5 e}{1 + 2 e} \\" in result
+    same = plug_in.evaluate("attention", {"Q": "[[1, 0, 1, 0], [0, 1, 0, 1]]", "V": "[[1, 0], [1, 0], [1, 0]]"})
+    assert same.steps[-1].latex.endswith(r"\cdot V = \begin{bmatrix} 1 & 0 \\ 1 & 0 \end{bmatrix}")
+
+
+symbol = st.sampled_from(["sqrt(2)", "sqrt(3)/2", "pi", "pi/4", "2*pi", "e", "exp(2)", "ln(2)", "√5", "tau",
+                          "sqrt(2)^2", "ln(e)", "abs(-sqrt(7))", "2^(1/2)", "1/sqrt(2)", "(1+sqrt(5))/2", "3"])
+expression = st.recursive(symbol, lambda inner: st.tuples(inner, st.sampled_from("+-*/"), inner).map(
+    lambda t: f"({t[0]}) {t[1]} ({t[2]})"), max_leaves=4)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(expression)
+def test_an_exact_reading_is_the_same_number_as_the_parsers(text):
+    spec = plug_in.Input("x", "x", "number", "1", "")
+    try:
+        want = parse(text)
+    except ParseError:   # e.g. a division by zero: the parser explains it
+        return
+    assume(abs(float(want)) <= 10**6)
+    got = read(spec, text)
+    assert abs(float(got) - float(want)) <= 1e-12 * max(1.0, abs(float(want)))
+    if not got.is_Float:   # kept exact: then it is short, and has no float inside
+        assert not got.has(sp.Float) and len(sp.latex(got)) <= MAX_SYMBOL_LATEX
+
+
+# -- the seed exercises, through the plug-ins ----------------------------------
+
+def test_seed_cosine_of_3_4_and_4_3():
+    out = plug_in.evaluate("cosine_similarity", {"a": "[3, 4]", "b": "[4, 3]"})
+    assert out.result == 0.96
+    assert out.steps[0].latex.endswith("= 24")
+    assert out.steps[-2].latex == r"\cos\theta = \frac{24}{5 \cdot 5} = 0.96"
+    assert out.steps[-1].latex == r"\theta = \arccos\left(0.96\right) \approx 16.26{}^\circ"
+    assert math.isclose(out.steps[-1].value, math.degrees(math.acos(0.96)), rel_tol=1e-12)
+
+
+def test_seed_two_by_two_product_and_its_outer_products():
+    A, B = "[[1, 2], [3, 4]]", "[[5, 6], [7, 8]]"
+    out = plug_in.evaluate("matrix_multiplication", {"A": A, "B": B})
+    assert out.result == [[19, 22], [43, 50]]
+    assert out.steps[0].latex == r"(\mathbf{AB})_{11} = 1 \cdot 5 + 2 \cdot 7 = 19"
+    # AB as the sum of column p of A times row p of B
+    first = plug_in.evaluate("matrix_multiplication", {"A": "[[1], [3]]", "B": "[[5, 6]]"})
+    second = plug_in.evaluate("matrix_multiplication", {"A": "[[2], [4]]", "B": "[[7, 8]]"})
+    assert first.result == [[5, 6], [15, 18]] and second.result == [[14, 16], [28, 32]]
+    assert (np.array(first.result) + np.array(second.result)).tolist() == out.result
+
+
+def test_seed_determinant_of_diag_2_3():
+    out = plug_in.evaluate("determinant", {"A": "[[2, 0], [0, 3]]"})
+    assert out.result == 6 and out.steps[-1].latex == r"\det \mathbf{A} = ad - bc = 6 - 0 = 6"
+
+
+def test_seed_entropy_and_kl_of_two_bernoullis_through_cross_entropy():
+    """No chapter computes KL on its own; cross-entropy H(p, q) = −Σ p log q does, with
+    H(p) = H(p, p) and KL(p‖q) = H(p, q) − H(p)."""
+    def h(p, q):
+        out = plug_in.evaluate("cross_entropy", {"y": p, "y_hat": q})
+        assert out.error is None, out.error
+        return out.result
+
+    p, q = "[0.3, 0.7]", "[0.5, 0.5]"
+    assert round(h(p, p), 5) == 0.61086                  # entropy of Bernoulli(0.3), in nats
+    assert round(h(p, q) - h(p, p), 6) == 0.082283       # KL(p‖q)
+    assert round(h(q, p) - h(q, q), 6) == 0.087177       # KL(q‖p): not symmetric
+    assert plug_in.evaluate("cross_entropy", {"y": p, "y_hat": p}).steps[-1].latex.endswith(r"\approx 0.61086")

@@ -14,7 +14,8 @@ plain sentence, together with the steps that could be worked before it.
 from __future__ import annotations
 
 from core.plug_in import activations, learning, matrices, vectors
-from core.plug_in.base import Input, Outcome, PlugInError, Step, plain, read
+from core.plug_in.base import Input, Outcome, PlugInError, Step, plain, tidy
+from core.plug_in.reading import read
 
 __all__ = ["Input", "Outcome", "Step", "inputs", "evaluate", "parse_values"]
 
@@ -61,7 +62,7 @@ def evaluate(slug: str, values: dict[str, str]) -> Outcome:
     steps: list[Step] = []
 
     def out(latex: str, value) -> None:
-        steps.append(Step(latex=latex, value=plain(value)))
+        steps.append(Step(latex=tidy(latex), value=plain(value)))
 
     try:
         parsed, errors = _read_all(slug, values)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from core.plug_in.base import Input, approx, as_float, num, show, tame, tex
+from core.plug_in.base import Input, approx, as_float, eq, num, show, tame, tex
 
 MAX_EXACT_SOFTMAX = 4   # more classes than this: e^{z_i} are carried as floats
 
@@ -15,9 +15,9 @@ INPUTS = {
 
 
 def power_of_e(exponent: sp.Expr, value: sp.Expr) -> str:
-    """e^{2} ≈ 7.3891, e^{0} = 1, e^{0.2929} = 1.3403: the power, then its value."""
+    """e^{2} ≈ 7.3891, e^{0} = 1, e^{0.2929} ≈ 1.3403: the power, then its value."""
     if value.is_Number:
-        return f"e^{{{num(exponent)}}} = {show(value)}"
+        return f"e^{{{num(exponent)}}} {eq(value)}"
     return show(value)
 
 
@@ -44,14 +44,14 @@ def relu(v, out):
     x = v["x"]
     if not isinstance(x, list):
         r = sp.Max(0, x)
-        out(rf"\text{{ReLU}}({num(x)}) = \max(0,\ {num(x)}) = {show(r)}", r)
+        out(rf"\text{{ReLU}}({num(x)}) = \max(0,\ {num(x)}) {eq(r)}", r)
         return r
     result = []
     for i, xi in enumerate(x, 1):
         r = sp.Max(0, xi)
         result.append(r)
-        out(rf"\text{{ReLU}}(x_{{{i}}}) = \max(0,\ {num(xi)}) = {show(r)}", r)
-    out(rf"\text{{ReLU}}(\mathbf{{x}}) = {show(result)}", result)
+        out(rf"\text{{ReLU}}(x_{{{i}}}) = \max(0,\ {num(xi)}) {eq(r)}", r)
+    out(rf"\text{{ReLU}}(\mathbf{{x}}) {eq(result)}", result)
     return result
 
 

@@ -1,25 +1,19 @@
-"""What every chapter's plug-in shares: inputs, steps, reading values, writing numbers.
+"""What every chapter's plug-in shares: inputs, steps, writing numbers (reading is in reading.py).
 
 A value is a sympy number, a list of them (a vector) or a list of rows (a matrix).
-Numbers the learner types exactly (3, 0.5, 3/4) stay exact rationals; irrational
-inputs (sqrt(2), pi, exp(1)) arrive from the practice parser as floats and stay floats.
+Numbers the learner types exactly (3, 0.5, 3/4) stay exact rationals; irrational inputs
+(sqrt(2), pi/4, exp(1)) stay symbols (√2, π/4, e) while they are short, and floats otherwise.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 import math
 from decimal import Decimal
-from fractions import Fraction
 
 import mpmath
 import sympy as sp
 
-from core import mathparse
 
-MAX_ENTRIES = 6          # entries of a vector
-MAX_SIDE = 4             # rows and columns of a matrix
-MAX_MAGNITUDE = 10**6    # every entry the learner types lies within ± this
-MAX_EXACT_DIGITS = 12    # a rational with more digits than this becomes a float
 MAX_EXACT_OPS = 24       # an expression bigger than this is carried on as a float
 MAX_SHOWN_LATEX = 70     # an exact form longer than this is shown by its decimal only
 
@@ -36,7 +30,7 @@ class Input:
 @dataclass(frozen=True)
 class Step:
     latex: str           # the operation, written out with the learner's numbers
-    value: object        # its value: float, complex, list or list of lists
+    value: object        # its value as the nearest float (see plain): float, complex, list or list of lists
 
 
 @dataclass(frozen=True)
@@ -48,54 +42,6 @@ class Outcome:
 
 class PlugInError(ValueError):
     """The values cannot go through this formula; the message says why, in plain words."""
-
-
-# -- reading -----------------------------------------------------------------
-
-def _entry(x) -> sp.Expr:
-    if abs(x) > MAX_MAGNITUDE:
-        raise PlugInError(f"keep every number between −{MAX_MAGNITUDE:,} and {MAX_MAGNITUDE:,}")
-    if isinstance(x, Fraction):
-        if max(len(str(abs(x.numerator))), len(str(x.denominator))) <= MAX_EXACT_DIGITS:
-            return sp.Rational(x.numerator, x.denominator)
-        x = float(x)
-    return sp.Float(x, 15)
-
-
-def _noun(s: tuple[int, ...]) -> str:
-    if s == ():
-        return "a single number"
-    if len(s) == 1:
-        return f"a vector of {s[0]} entr{'y' if s[0] == 1 else 'ies'}"
-    return f"a {s[0]}×{s[1]} matrix"
-
-
-def read(spec: Input, text: str):
-    """The learner's text for one input, checked against its kind, as sympy values."""
-    try:
-        raw = mathparse.parse(text)
-    except mathparse.ParseError as exc:
-        raise PlugInError(f"{spec.name}: {exc}") from None
-    s = mathparse.shape(raw)
-    kind = spec.kind
-    wanted = {"number": {0}, "vector": {1}, "matrix": {2}, "number or vector": {0, 1}}[kind]
-    if len(s) not in wanted:
-        like = {"number": "a single number, like 0.5", "vector": "a vector, like [1, 2]",
-                "matrix": "a matrix, like [[1, 2], [3, 4]] (one row is [[1, 2]])",
-                "number or vector": "a number like 0.5 or a vector like [1, 2]"}[kind]
-        raise PlugInError(f"{spec.name} should be {like}; this is {_noun(s)}.")
-    if len(s) == 1 and s[0] > MAX_ENTRIES:
-        raise PlugInError(f"{spec.name} has {s[0]} entries; keep vectors to at most {MAX_ENTRIES} here.")
-    if len(s) == 2 and max(s) > MAX_SIDE:
-        raise PlugInError(f"{spec.name} is {s[0]}×{s[1]}; keep matrices to at most {MAX_SIDE}×{MAX_SIDE} here.")
-    try:
-        if len(s) == 0:
-            return _entry(raw)
-        if len(s) == 1:
-            return [_entry(x) for x in raw]
-        return [[_entry(x) for x in row] for row in raw]
-    except PlugInError as exc:
-        raise PlugInError(f"{spec.name}: {exc}.") from None
 
 
 def tame(x: sp.Expr) -> sp.Expr:
@@ -117,7 +63,11 @@ def as_float(value):
 # -- plain Python values -------------------------------------------------------
 
 def plain(x):
-    """float (or complex) for a number; lists of them for vectors and matrices."""
+    """float (or complex) for a number; lists of them for vectors and matrices.
+
+    The nearest float: a value beyond float range (e^{-800}) keeps its sign as ±0.0 or ±inf,
+    while the steps' LaTeX, worked in sympy, writes it in full (3.6679 × 10^{-348}).
+    """
     if isinstance(x, (list, tuple)):
         return [plain(v) for v in x]
     if x.is_Float or x.is_Rational:
@@ -148,7 +98,7 @@ def _fstr(f: float) -> str:
     s = f"{f:.5g}"
     if "e" in s:
         mant, _, exp = s.partition("e")
-        return f"{mant} \\times 10^{{{int(exp)}}}"
+        return _power_of_ten(mant, int(exp))
     return s
 
 
@@ -156,8 +106,15 @@ def _nstr(x) -> str:
     s = mpmath.nstr(mpmath.mpf(str(sp.Float(x, 12))), 5, min_fixed=-4, max_fixed=7)
     if "e" in s:
         mant, _, exp = s.partition("e")
-        return f"{mant} \\times 10^{{{int(exp)}}}"
+        return _power_of_ten(mant, int(exp))
     return s[:-2] if s.endswith(".0") else s
+
+
+def _power_of_ten(mant: str, exp: int) -> str:
+    """-{3.6679 \\times 10^{-348}}, {10^{-60}}: one group, so a wrapped line never splits a number."""
+    sign, mant = ("-", mant[1:]) if mant.startswith("-") else ("", mant)
+    body = f"10^{{{exp}}}" if mant in ("1", "1.0") else f"{mant} \\times 10^{{{exp}}}"
+    return f"{sign}{{{body}}}"
 
 
 def _terminates(x: sp.Rational) -> bool:
@@ -199,12 +156,24 @@ def _exact_decimal(x: sp.Rational) -> str:
 
 
 def show(value) -> str:
-    """A value with its exact form and, beside it, its decimal: \\frac{\\sqrt{2}}{2} ≈ 0.70711."""
-    exact = tex(value)
+    """A value with its exact form and, beside it, its decimal: \\frac{\\sqrt{2}}{2} ≈ 0.70711.
+
+    The decimal is left out where it would only repeat the exact form (a float, a long form).
+    """
+    exact, decimal = tex(value), tex(value, decimal=True)
     flat = _flat(value) if isinstance(value, list) else [value]
-    if not any(_rounded(v) for v in flat):
+    if decimal == exact or not any(_rounded(v) for v in flat):
         return exact
-    return rf"{exact} \approx {tex(value, decimal=True)}"
+    return rf"{exact} \approx {decimal}"
+
+
+def eq(value) -> str:
+    """The value after its relation: "= 5", "= \\frac{1}{3} \\approx 0.33333", or "\\approx 4.4429"
+    when the value can only be written rounded (a float, or an exact form too long to show)."""
+    flat = _flat(value) if isinstance(value, list) else [value]
+    rounded = any(_rounded(v) for v in flat)
+    only_decimal = tex(value) == tex(value, decimal=True)
+    return rf"\approx {tex(value)}" if rounded and only_decimal else f"= {show(value)}"
 
 
 def approx(x: sp.Expr) -> str:
@@ -244,14 +213,56 @@ def factor(x: sp.Expr) -> str:
 def base(x: sp.Expr) -> str:
     """x as the base of a power or the argument of log: 3, 0.5, (−3), (3/4), (√2)."""
     s = num(x)
-    plain_number = x.is_Number and x >= 0 and "\\" not in s and " " not in s
+    plain_number = (x.is_Number and x >= 0 and not any(c in s for c in "\\ {")) or x.is_NumberSymbol
     return s if plain_number else rf"\left({s}\right)"
 
 
 def equals(written: str, value) -> str:
     """"√2 ≈ 1.4142" rather than "√2 = √2 ≈ 1.4142": the written form, then the value."""
-    shown = show(value)
-    return shown if shown == written or shown.startswith(written + " ") else f"{written} = {shown}"
+    return tidy(f"{written} {eq(value)}")
+
+
+_RELATIONS = (" = ", r" \approx ")
+
+
+def segments(latex: str) -> list[str]:
+    """A step cut at its top-level = and ≈: [side, relation, side, relation, side, …].
+
+    Relations inside braces, \\left … \\right or an environment stay where they are.
+    """
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(latex):
+        for word, change in ((r"\left", 1), (r"\right", -1), (r"\begin", 1), (r"\end", -1)):
+            if latex.startswith(word, i) and not latex[i + len(word):i + len(word) + 1].isalpha():
+                depth, i = depth + change, i + len(word)
+                break
+        else:
+            c = latex[i]
+            if c == "\\":
+                i += 2                     # \{ \} \, \\ are not braces
+                continue
+            depth += (c == "{") - (c == "}")
+            rel = next((r for r in _RELATIONS if depth == 0 and latex.startswith(r, i)), None)
+            if rel:
+                parts += [latex[start:i].strip(), rel.strip()]
+                start = i + len(rel)
+                i = start
+            else:
+                i += 1
+    return parts + [latex[start:].strip()]
+
+
+def tidy(latex: str) -> str:
+    """Never "x = x" or "x ≈ x": a side that repeats the one before it is dropped, and where
+    the two were joined by ≈ the relation leading to the one kept becomes ≈."""
+    parts = segments(latex)
+    out = parts[:1]
+    for rel, side in zip(parts[1::2], parts[2::2]):
+        if side != out[-1]:
+            out += [rel, side]
+        elif rel != "=" and len(out) > 1:
+            out[-2] = r"\approx"
+    return " ".join(out)
 
 
 def sub(i: int) -> str:

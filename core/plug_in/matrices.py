@@ -5,7 +5,7 @@ import math
 
 import sympy as sp
 
-from core.plug_in.base import Input, PlugInError, base, dot, dot_terms, equals, factor, num, show, signed_sum, tame
+from core.plug_in.base import Input, PlugInError, base, dot, dot_terms, eq, equals, factor, num, signed_sum, tame
 
 INPUTS = {
     "matrix_vector": (
@@ -32,8 +32,8 @@ def matrix_vector(v, out):
     for i, row in enumerate(A, 1):
         r = dot(row, x)
         result.append(r)
-        out(rf"(\mathbf{{A}}\mathbf{{x}})_{{{i}}} = {dot_terms(row, x)} = {show(r)}", r)
-    out(rf"\mathbf{{A}}\mathbf{{x}} = {show(result)}", result)
+        out(rf"(\mathbf{{A}}\mathbf{{x}})_{{{i}}} = {dot_terms(row, x)} {eq(r)}", r)
+    out(rf"\mathbf{{A}}\mathbf{{x}} {eq(result)}", result)
     return result
 
 
@@ -51,8 +51,8 @@ def matrix_multiplication(v, out):
         for j, col in enumerate(columns, 1):
             r = dot(row, col)
             result[-1].append(r)
-            out(rf"(\mathbf{{AB}})_{{{i}{j}}} = {dot_terms(row, col)} = {show(r)}", r)
-    out(rf"\mathbf{{AB}} = {show(result)}", result)
+            out(rf"(\mathbf{{AB}})_{{{i}{j}}} = {dot_terms(row, col)} {eq(r)}", r)
+    out(rf"\mathbf{{AB}} {eq(result)}", result)
     return result
 
 
@@ -71,10 +71,10 @@ def _two_by_two(A, what: str):
 def _det(A, out) -> sp.Expr:
     a, b, c, d = _two_by_two(A, "a determinant")
     ad, bc = tame(a * d), tame(b * c)
-    out(rf"ad = {factor(a)} \cdot {factor(d)} = {show(ad)}", ad)
-    out(rf"bc = {factor(b)} \cdot {factor(c)} = {show(bc)}", bc)
-    det = tame(ad - bc)
-    out(rf"\det \mathbf{{A}} = ad - bc = {num(ad)} - {factor(bc)} = {show(det)}", det)
+    out(rf"ad = {factor(a)} \cdot {factor(d)} {eq(ad)}", ad)
+    out(rf"bc = {factor(b)} \cdot {factor(c)} {eq(bc)}", bc)
+    det = tame(a * d - b * c)   # from the entries, so exact ones stay exact (√2·√2 − 1·1 = 1)
+    out(rf"\det \mathbf{{A}} = ad - bc = {num(ad)} - {factor(bc)} {eq(det)}", det)
     return det
 
 
@@ -84,19 +84,21 @@ def determinant(v, out):
 
 def eigenvalues(v, out):
     A = v["A"]
-    a, _, _, d = _two_by_two(A, "an eigenvalue")
+    a, b, c, d = _two_by_two(A, "an eigenvalue")
     tr = tame(a + d)
-    out(rf"\operatorname{{tr}}\mathbf{{A}} = a + d = {signed_sum([a, d])} = {show(tr)}", tr)
+    out(rf"\operatorname{{tr}}\mathbf{{A}} = a + d = {signed_sum([a, d])} {eq(tr)}", tr)
     det = _det(A, out)
-    disc = tame(tr**2 - 4 * det)
-    out(rf"(\operatorname{{tr}}\mathbf{{A}})^2 - 4\det\mathbf{{A}} = {base(tr)}^2 - 4 \cdot {factor(det)} = {show(disc)}", disc)
+    # tr² − 4 det cancels when the eigenvalues are close; (a − d)² + 4bc is the same number
+    # without that subtraction (and never negative for a symmetric matrix)
+    disc = tame((a - d) ** 2 + 4 * b * c)
+    out(rf"(\operatorname{{tr}}\mathbf{{A}})^2 - 4\det\mathbf{{A}} = (a - d)^2 + 4bc "
+        rf"= \left({num(a)} - {factor(d)}\right)^2 + 4 \cdot {factor(b)} \cdot {factor(c)} {eq(disc)}", disc)
     root = tame(sp.sqrt(disc))
     out(equals(rf"\sqrt{{{num(disc)}}}", root), root)
-    lam1 = tame(sp.expand((tr + root) / 2))
-    lam2 = tame(sp.expand((tr - root) / 2))
-    out(rf"\lambda_1 = \tfrac{{1}}{{2}}\left({num(tr)} + {factor(root)}\right) = {show(lam1)}", lam1)
-    out(rf"\lambda_2 = \tfrac{{1}}{{2}}\left({num(tr)} - {factor(root)}\right) = {show(lam2)}", lam2)
     if sp.N(disc) < 0:
+        lam1, lam2 = tame(sp.expand((tr + root) / 2)), tame(sp.expand((tr - root) / 2))
+        out(rf"\lambda_1 = \tfrac{{1}}{{2}}\left({num(tr)} + {factor(root)}\right) {eq(lam1)}", lam1)
+        out(rf"\lambda_2 = \tfrac{{1}}{{2}}\left({num(tr)} - {factor(root)}\right) {eq(lam2)}", lam2)
         re, im = (float(p) for p in sp.N(lam1).as_real_imag())
         turn, size = abs(math.degrees(math.atan2(im, re))), math.hypot(re, im)
         raise PlugInError(
@@ -105,7 +107,26 @@ def eigenvalues(v, out):
             f"Each time it is applied it turns by about {turn:.4g}° (the angle of λ) and scales "
             f"by about {size:.4g} (|λ| = √det A)."
         )
-    return [lam1, lam2]
+    return _real_roots(tr, det, root, out)
+
+
+def _real_roots(tr, det, root, out) -> list:
+    """λ₁ ≥ λ₂. The one larger in size is ½(tr ± √…) with the sign of tr, a sum of like signs;
+    the other is det A over it (λ₁λ₂ = det A), since ½(tr ∓ √…) would subtract nearly equal numbers."""
+    plus = sp.N(tr) >= 0
+    sign = "+" if plus else "-"
+    big = tame(sp.expand((tr + root) / 2 if plus else (tr - root) / 2))
+    names = ("1", "2") if plus else ("2", "1")
+    out(rf"\lambda_{names[0]} = \tfrac{{1}}{{2}}\left({num(tr)} {sign} {factor(root)}\right) {eq(big)}", big)
+    if big == 0:                                 # tr = det = 0: both are ½(0 ± 0) = 0
+        small = big
+        out(rf"\lambda_2 = \tfrac{{1}}{{2}}\left({num(tr)} - {factor(root)}\right) {eq(small)}", small)
+        return [big, small]
+    small = det / big
+    small = tame(small if small.has(sp.Float) else sp.radsimp(small))   # -2/(5/2 + √33/2) = 5/2 − √33/2
+    out(rf"\lambda_{names[1]} = \frac{{\det\mathbf{{A}}}}{{\lambda_{names[0]}}} "
+        rf"= \frac{{{num(det)}}}{{{num(big)}}} {eq(small)}", small)
+    return [big, small] if plus else [small, big]
 
 
 def _plain_complex(x) -> str:

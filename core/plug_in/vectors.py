@@ -1,12 +1,10 @@
 """Chapters 1–5: vectors, norm, unit vector, dot product, cosine similarity."""
 from __future__ import annotations
 
-import math
-
 import sympy as sp
 
 from core.plug_in.base import (
-    Input, PlugInError, base, dot, equals, dot_terms, factor, num, same_length, show, signed_sum, tame, tex,
+    Input, PlugInError, base, dot, dot_terms, eq, equals, factor, num, same_length, signed_sum, tame, tex,
 )
 
 INPUTS = {
@@ -33,10 +31,11 @@ def vectors(x, out):
     same_length("v", v, "w", w, "adding two vectors")
     kv = [tame(k * vi) for vi in v]
     written = r",\ ".join(rf"{factor(k)} \cdot {factor(vi)}" for vi in v)
-    out(rf"k\mathbf{{v}} = {factor(k)} \cdot {tex(v)} = \left[\, {written} \,\right] = {show(kv)}", kv)
-    total = [tame(a + b) for a, b in zip(kv, w)]
-    written = r",\ ".join(signed_sum([a, b]) for a, b in zip(kv, w))
-    out(rf"k\mathbf{{v}} + \mathbf{{w}} = \left[\, {written} \,\right] = {show(total)}", total)
+    out(rf"k\mathbf{{v}} = {factor(k)} \cdot {tex(v)} = \left[\, {written} \,\right] {eq(kv)}", kv)
+    total = [tame(k * vi + wi) for vi, wi in zip(v, w)]   # from the inputs, not the rounded kv
+    # an entry that does not combine (√2π + 1) is written once, as the sum it stays
+    written = r",\ ".join(signed_sum([a, b]) if t.is_Number else num(t) for a, b, t in zip(kv, w, total))
+    out(rf"k\mathbf{{v}} + \mathbf{{w}} = \left[\, {written} \,\right] {eq(total)}", total)
     return total
 
 
@@ -45,7 +44,7 @@ def _norm(name: str, v: list, out) -> sp.Expr:
     squares = [tame(vi**2) for vi in v]
     written = " + ".join(f"{base(vi)}^2" for vi in v)
     total = tame(sum(squares, sp.Integer(0)))
-    out(rf"\lVert {name} \rVert^2 = {written} = {signed_sum(squares)} = {show(total)}", total)
+    out(rf"\lVert {name} \rVert^2 = {written} = {signed_sum(squares)} {eq(total)}", total)
     return _root(name, total, out)
 
 
@@ -63,10 +62,10 @@ def vector_norm(x, out):
     for i, vi in enumerate(v, 1):
         sq = tame(vi**2)
         squares.append(sq)
-        out(rf"v_{{{i}}}^2 = {base(vi)}^2 = {show(sq)}", sq)
+        out(rf"v_{{{i}}}^2 = {base(vi)}^2 {eq(sq)}", sq)
     total = tame(sum(squares, sp.Integer(0)))
     if len(v) > 1:
-        out(rf"{' + '.join(f'v_{{{i}}}^2' for i in range(1, len(v) + 1))} = {signed_sum(squares)} = {show(total)}", total)
+        out(rf"{' + '.join(f'v_{{{i}}}^2' for i in range(1, len(v) + 1))} = {signed_sum(squares)} {eq(total)}", total)
     return _root(r"\mathbf{v}", total, out)
 
 
@@ -79,7 +78,7 @@ def unit_vector(x, out):
             "The zero vector points nowhere, so it has no direction to keep."
         )
     unit = [tame(vi / length) for vi in v]
-    out(rf"\hat{{\mathbf{{v}}}} = \frac{{1}}{{{num(length)}}} {tex(v)} = {show(unit)}", unit)
+    out(rf"\hat{{\mathbf{{v}}}} = \frac{{1}}{{{num(length)}}} {tex(v)} {eq(unit)}", unit)
     return unit
 
 
@@ -90,9 +89,9 @@ def dot_product(x, out):
     for i, (ai, bi) in enumerate(zip(a, b), 1):
         p = tame(ai * bi)
         products.append(p)
-        out(rf"a_{{{i}}} b_{{{i}}} = {factor(ai)} \cdot {factor(bi)} = {show(p)}", p)
-    total = tame(sum(products, sp.Integer(0)))
-    out(rf"\mathbf{{a}} \cdot \mathbf{{b}} = {signed_sum(products)} = {show(total)}", total)
+        out(rf"a_{{{i}}} b_{{{i}}} = {factor(ai)} \cdot {factor(bi)} {eq(p)}", p)
+    total = dot(a, b)   # from the inputs, not the rounded products
+    out(rf"\mathbf{{a}} \cdot \mathbf{{b}} = {signed_sum(products)} {eq(total)}", total)
     return total
 
 
@@ -100,7 +99,7 @@ def cosine_similarity(x, out):
     a, b = x["a"], x["b"]
     same_length("a", a, "b", b, "cosine similarity")
     ab = dot(a, b)
-    out(rf"\mathbf{{a}} \cdot \mathbf{{b}} = {dot_terms(a, b)} = {show(ab)}", ab)
+    out(rf"\mathbf{{a}} \cdot \mathbf{{b}} = {dot_terms(a, b)} {eq(ab)}", ab)
     norm_a = _norm(r"\mathbf{a}", a, out)
     norm_b = _norm(r"\mathbf{b}", b, out)
     for name, n in (("a", norm_a), ("b", norm_b)):
@@ -110,10 +109,25 @@ def cosine_similarity(x, out):
                 "(the formula would divide by a length of 0)."
             )
     cos = tame(ab / (norm_a * norm_b))
-    out(rf"\cos\theta = \frac{{{num(ab)}}}{{{factor(norm_a)} \cdot {factor(norm_b)}}} = {show(cos)}", cos)
-    angle = sp.Float(math.degrees(math.acos(max(-1.0, min(1.0, float(sp.N(cos, 15)))))), 15)
-    out(rf"\theta = \arccos\left({tex(cos, decimal=True)}\right) \approx {tex(angle, decimal=True)}^\circ", angle)
+    out(rf"\cos\theta = \frac{{{num(ab)}}}{{{factor(norm_a)} \cdot {factor(norm_b)}}} {eq(cos)}", cos)
+    angle = _angle(a, b) * 180 / sp.pi
+    angle = angle if angle.is_Rational else sp.Float(sp.N(angle, 15), 15)   # 90° stays exact
+    shown = tex(cos, decimal=True)
+    if shown in ("1", "-1") and cos not in (1, -1):
+        shown = r"\cos\theta"          # rounded to ±1, its arccos would read as 0° or 180°
+    out(rf"\theta = \arccos\left({shown}\right) {eq(angle)}{{}}^\circ", angle)
     return cos
+
+
+def _angle(a: list, b: list) -> sp.Expr:
+    """The angle between a and b, in radians, as atan2(‖a‖‖b‖ sin θ, ‖a‖‖b‖ cos θ).
+
+    arccos of a cosine near ±1 loses the angle (1 − cos θ ≈ θ²/2 cancels); here the sine side is
+    a sum of squares, Σ (a_i b_j − a_j b_i)², so nearly parallel vectors keep their small angle.
+    """
+    n = len(a)
+    cross = sum(((a[i] * b[j] - a[j] * b[i]) ** 2 for i in range(n) for j in range(i + 1, n)), sp.Integer(0))
+    return sp.atan2(sp.sqrt(cross), sum((x * y for x, y in zip(a, b)), sp.Integer(0)))
 
 
 RULES = {

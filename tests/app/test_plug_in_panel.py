@@ -1,6 +1,7 @@
 """The 'Plug in a value' panel on every chapter page: change an input, read the new numbers."""
 import json
 import os
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -16,18 +17,18 @@ CASES = {
     "vector_norm": ("v", "[6, 8]", r"\sqrt{100} = 10"),
     "unit_vector": ("v", "[0, 5]", r"= \left[\, 0,\ 1 \,\right]"),
     "dot_product": ("a", "[2, 5]", "= 2 + 10 = 12"),
-    "cosine_similarity": ("b", "[-4, 3]", r"\arccos\left(0\right) \approx 90^\circ"),
+    "cosine_similarity": ("b", "[-4, 3]", r"\arccos\left(0\right) = 90{}^\circ"),
     "matrix_vector": ("x", "[1, 0]", r"= \left[\, 1,\ 3,\ 0 \,\right]"),
     "matrix_multiplication": ("B", "[[1, 0], [0, 1], [0, 0]]", r"\begin{bmatrix} 1 & 2 \\ 0 & 1 \end{bmatrix}"),
     "determinant": ("A", "[[3, 1], [2, 4]]", "= 12 - 2 = 10"),
-    "eigenvalues": ("A", "[[4, 0], [0, 2]]", r"\left(6 - 2\right) = 2"),
+    "eigenvalues": ("A", "[[4, 0], [0, 2]]", r"\frac{\det\mathbf{A}}{\lambda_1} = \frac{8}{4} = 2"),
     "sigmoid": ("x", "0", r"\frac{1}{2} = 0.5"),
     "relu": ("x", "-3", r"\max(0,\ -3) = 0"),
     "softmax": ("z", "[1, 1]", r"(\mathbf{z}) = \left[\, 0.5,\ 0.5 \,\right]"),
     "mean_squared_error": ("y_hat", "[3, 5, 1]", r"L = \frac{1}{3} \approx 0.33333"),
     "cross_entropy": ("y_hat", "[0.25, 0.5, 0.25]", r"\approx 0.69315"),
     "gradient_descent": ("eta", "0.5", "= 3 - 3 = 0"),
-    "chain_rule": ("y", "0", r"\left(1\right)\left(0.25\right)\left(2\right) = 0.5"),
+    "chain_rule": ("y", "0", r"\left(1\right) \cdot \left(0.25\right) \cdot \left(2\right) = 0.5"),
     "attention": ("V", "[[1, 0], [1, 0], [1, 0]]", r"\begin{bmatrix} 1 & 0 \end{bmatrix}"),
 }
 
@@ -47,10 +48,20 @@ def at(tmp_path_factory):
         os.environ["FORMULA_LAB_DB"] = old
 
 
+_ITEM = re.compile(r"(\d+)\. \$\\displaystyle (.+)\$")
+
+
 def _steps(at):
-    """The panel's numbered steps, as LaTeX (st.latex wraps each in $$ … $$)."""
-    bodies = (l.value.strip("$").strip() for l in at.latex)
-    return [b for b in bodies if b.startswith(r"\small\text{")]
+    """The panel's steps, as LaTeX: one Markdown list, an item of inline math per step
+    ("3. $\\displaystyle …$"), numbered from 1."""
+    lists = [m.value for m in at.markdown if m.value.startswith("1. $")]
+    if not lists:
+        return []
+    assert len(lists) == 1, "one list of steps"
+    items = [_ITEM.fullmatch(line) for line in lists[0].split("\n")]
+    assert all(items), lists[0]
+    assert [int(m.group(1)) for m in items] == list(range(1, len(items) + 1))
+    return [m.group(2) for m in items]
 
 
 def test_every_chapter_is_covered():
@@ -72,8 +83,22 @@ def test_changing_an_input_reworks_the_steps(at, chapter):
     after = _steps(at)
     assert after != before
     assert after[-1].endswith(last), after[-1]
-    assert after[0].startswith(r"\small\text{1.}")
     assert not at.warning and not at.error
+
+
+def test_steps_are_inline_math_so_long_ones_wrap(at):
+    """Display math ($$, st.latex) never breaks a line; inline math breaks after a top-level
+    = or +, so a long step wraps at 390 px instead of running off the page."""
+    chain = chapter_by_slug("chain_rule")
+    at.switch_page(chain.page_file).run()
+    for name, text in {"x": "1", "w": "400", "b": "0", "y": "1"}.items():
+        at.text_input(key=f"chain_rule.plug_in.{name}").input(text).run()
+    assert not at.exception, at.exception
+    steps = _steps(at)
+    assert steps[-1].endswith(r"\approx -{7.3357 \times 10^{-348}}")
+    assert not [l for l in at.latex if l.value.strip("$").startswith(r"\small\text{")]
+    markdown = next(m.value for m in at.markdown if m.value.startswith("1. $"))
+    assert "$$" not in markdown
 
 
 def test_values_survive_a_visit_to_another_page_and_reset_restores_the_example(at):
@@ -97,7 +122,7 @@ def test_bad_input_is_explained_on_the_page(at):
     assert [w.value for w in at.warning] == ["a has 2 entries and b has 3: a dot product needs the same length."]
     at.text_input(key="dot_product.plug_in.b").input("[1, 2").run()
     assert not at.exception
-    assert any("b:" in e.value and "ends too early" in e.value for e in at.error)
+    assert any(e.value == "b: The [ opened at character 1 is never closed." for e in at.error)
     assert at.text_input(key="dot_product.plug_in.b").value == "[1, 2", "what was typed stays"
 
 
