@@ -21,40 +21,68 @@ from core.speech import HIT, SUB, DEL, INS, Score, score, transcribe
 TYPED_ENGINE = "typed"
 ONLINE_ENGINE = "the browser's online recogniser"
 
-# One look per kind of word in the diff: (text colour, background, extra style).
+# One look per kind of word in the diff: (text colour, background, border, extra style). Each
+# colour pair has a contrast of at least 4.5:1 (WCAG AA) and the chip carries its own
+# background, so it reads the same on the light and the dark theme. A missed word gets a
+# dashed red border, never a line through it: a struck "n" reads as π, a struck "v" as ∀.
 _LOOK = {
-    HIT: ("#14632f", "#e3f4e8", ""),
-    SUB: ("#7a4a00", "#fff0cc", ""),
-    DEL: ("#a3231b", "#fde7e5", "text-decoration: line-through;"),
-    INS: ("#5f6368", "#eeeeee", "font-style: italic;"),
+    HIT: ("#14632f", "#e3f4e8", "solid transparent", ""),
+    SUB: ("#7a4a00", "#fff0cc", "solid transparent", ""),
+    DEL: ("#a3231b", "#fde7e5", "dashed #a3231b", ""),
+    INS: ("#5f6368", "#eeeeee", "solid transparent", "font-style:italic;"),
 }
+# What a screen reader says before a word that was not said as written (the colour and the
+# border are for the eye only).
+SPOKEN = {SUB: "said differently:", DEL: "missed:", INS: "extra word:"}
+_SR_ONLY = ("position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;"
+            "clip:rect(0,0,0,0);white-space:nowrap;border:0")
 
 
-def _chip(op: str, body: str, title: str) -> str:
-    fg, bg, extra = _LOOK[op]
+def _chip(op: str, body: str, title: str, *, spoken: str = "") -> str:
+    fg, bg, border, extra = _LOOK[op]
+    said = f'<span class="fl-say-sr" style="{_SR_ONLY}">{html.escape(spoken)} </span>' if spoken else ""
     return (f'<span class="fl-say-{op}" title="{html.escape(title)}" style="color:{fg};background:{bg};'
-            f'{extra}padding:0.1em 0.35em;border-radius:0.3em;margin:0 0.1em 0.3em 0;'
-            f'display:inline-block;line-height:1.5">{body}</span>')
+            f'border:0.1em {border};{extra}padding:0.05em 0.3em;border-radius:0.3em;margin:0 0.1em 0.3em 0;'
+            f'display:inline-block;line-height:1.5">{said}{body}</span>')
 
 
 def word_diff_html(result: Score) -> str:
     """The alignment as coloured words: hits green, substitutions amber with what was heard,
-    deletions struck through in red, insertions grey."""
+    missed words red in a dashed box, insertions grey. A term of several words ("square root")
+    is one chip."""
     chips = []
     for w in result.words:
         t, h = html.escape(w.target), html.escape(w.heard)
         if w.op == HIT:
             chips.append(_chip(HIT, t, "said as written"))
         elif w.op == SUB:
-            chips.append(_chip(SUB, f"{t} <small>→ heard “{h}”</small>", f"expected {w.target}, heard {w.heard}"))
+            chips.append(_chip(SUB, f"{t} <small>→ heard “{h}”</small>", f"expected {w.target}, heard {w.heard}",
+                               spoken=SPOKEN[SUB]))
         elif w.op == DEL:
-            chips.append(_chip(DEL, t, "left out"))
+            chips.append(_chip(DEL, t, "left out", spoken=SPOKEN[DEL]))
         else:
-            chips.append(_chip(INS, f"+{h}", "extra word"))
+            chips.append(_chip(INS, f'<span aria-hidden="true">+</span>{h}', "extra word", spoken=SPOKEN[INS]))
     legend = " ".join(_chip(op, label, label) for op, label in
-                      ((HIT, "said"), (SUB, "said differently"), (DEL, "left out"), (INS, "extra")))
+                      ((HIT, "said"), (SUB, "said differently"), (DEL, "missed"), (INS, "extra")))
     return (f'<div class="fl-say-diff" data-testid="fl-say-diff" style="font-size:1.05rem">{" ".join(chips)}</div>'
             f'<div style="font-size:0.8rem;opacity:0.85">Key: {legend}</div>')
+
+
+def typed_placeholder(sentence: str, limit: int = 60) -> str:
+    """The typed box's example: the start of the chapter's own sentence as a learner would type
+    it, whole phrases (its commas) up to about ``limit`` characters, its first sentence at most."""
+    first, _, rest = sentence.strip().partition(". ")
+    phrases = [p.split() for p in first.rstrip(".").split(",") if p.split()]
+    shown: list[str] = []
+    for words in phrases:
+        if shown and len(" ".join(shown + words)) > limit:
+            break
+        shown += words
+    cut = bool(rest) or len(shown) < sum(map(len, phrases))
+    while len(" ".join(shown)) > limit and len(shown) > 1:
+        shown.pop()
+        cut = True
+    return "e.g. " + " ".join(shown) + ("…" if cut else "") if shown else ""
 
 
 def _score_attempt(chapter: Chapter, text: str, engine: str, k: str,
@@ -97,7 +125,7 @@ def _online(chapter: Chapter, k: str, on_attempt) -> None:
 def _typed(chapter: Chapter, k: str, on_attempt) -> None:
     with st.form(f"{k}.typed_form", border=False, enter_to_submit=True):
         text = st.text_input("…or type what you said", key=f"{k}.typed", max_chars=2000,
-                             placeholder="e.g. v hat equals v divided by norm of v")
+                             placeholder=typed_placeholder(chapter.pronunciation))
         if st.form_submit_button("Score what I typed", icon=":material/spellcheck:"):
             if text.strip():
                 _score_attempt(chapter, text, TYPED_ENGINE, k, on_attempt)

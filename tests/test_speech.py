@@ -1,7 +1,9 @@
 """Say it back, in core: normalisation, scoring, and real Whisper transcription of readings
 made by offline voices (Piper's neural voice for every chapter, espeak-ng's robotic one)."""
 import io
+import re
 import statistics
+import string
 import threading
 import wave
 
@@ -10,7 +12,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from core.content import load_chapters
-from core.speech import DEL, HIT, INS, SUB, normalise, score, transcribe
+from core.mastery import SAY_IT_BACK_TO_MASTER
+from core.speech import DEL, HIT, INS, SUB, normalise, score, tokens, transcribe
+from core.speech.normalise import WORDS_IN_CAPITALS
 from core.speech.transcribe import MODEL_ENV, load_model, model_source
 from tests.speech_audio import espeak_wav, padded_wav, piper_wav
 
@@ -34,6 +38,13 @@ BY_NUMBER = {c.number: c for c in CHAPTERS}
     ("Rell-you of x", "relu of x"), ("ReLU of x", "relu of x"), ("soft max", "softmax"),
     ("square root of d", "square root of d"), ("√d", "square root of d"), ("det A", "determinant a"),
     ("a + b = c", "a plus b equals c"), ("plus or minus", "plus or minus"), ("±", "plus or minus"),
+    # a run of capitals is a row of symbols, read letter by letter; words in capitals stay words
+    ("AB sub IJ", "a b sub i j"), ("A sub IK times B sub KJ", "a sub i k times b sub k j"),
+    ("Attention of QKV", "attention of q k v"), ("Determinant of ABCD", "determinant of a b c d"),
+    ("the SUM from K", "the sum from k"), ("LOG of y", "log of y"), ("RELU of x", "relu of x"),
+    ("ReLU of AB", "relu of a b"), ("x sub IJ2", "x sub i j two"), ("THE SUM OF AB", "the sum of ab"),
+    ("x-hat", "x hat"), ("xhat", "x hat"), ("componentwise sum", "component wise sum"),
+    ("Lambda equals 1/2", "lambda equals one half"), ("one half", "one half"),
 ])
 def test_normalisation_table(said, canonical):
     assert normalise(said) == canonical
@@ -63,6 +74,137 @@ def test_alignment_names_every_kind_of_word():
     assert result.percent == pytest.approx(100 * 6 / 9)
     assert result.missed_most().canon == "v"
     assert score("a b", "a b").missed_most() is None
+
+
+# How Whisper writes a reading: symbols said one after another as one run of capitals
+# ("A B sub i j" -> "AB sub IJ"), digits for number words, "..." for "dot dot dot", its own
+# spelling of a few terms, hats joined or hyphenated, and its own punctuation.
+DIGITS = {w: str(n) for n, w in enumerate("zero one two three four five six seven eight nine ten".split())}
+WHISPER_WRITES = {"rell-you": "ReLU", "dot dot dot": "...", "one half": "1/2"}
+STYLES = {
+    "runs": dict(hat="-", commas=False),
+    "commas": dict(hat=" ", commas=True, capitals=True),
+    "joined": dict(hat="", commas=False, hyphens=False),
+}
+
+
+def whisper_style(sentence: str, *, hat: str, commas: bool, capitals: bool = False,
+                  hyphens: bool = True) -> str:
+    text = sentence
+    for said, written in WHISPER_WRITES.items():
+        text = re.sub(re.escape(said), written, text, flags=re.IGNORECASE)
+    if not commas:
+        text = text.replace(",", "")
+    text = re.sub(r"\b([A-Za-z])[- ]hat\b", lambda m: m[1] + hat + "hat", text)
+    if not hyphens:
+        text = re.sub(r"(?<=[a-z])-(?=[a-z]{2})", "", text)
+    out, run = [], []
+
+    def flush(end=""):
+        if run:
+            out.append(("".join(run).upper() if len(run) > 1 else run[0]) + end)
+            run.clear()
+
+    for word in text.split():
+        core, punct = re.fullmatch(r"(.*?)([,.]*)", word).groups()
+        core = DIGITS.get(core.lower(), core)
+        if re.fullmatch(r"[A-Za-z]", core):
+            run.append(core.upper() if capitals else core)
+            if punct:                       # punctuation ends a run: "Q, K, V" stays apart
+                flush(punct)
+            continue
+        flush()
+        out.append(core + punct)
+    flush()
+    text = " ".join(out)
+    return text[0].upper() + text[1:]
+
+
+def test_whisper_style_is_how_whisper_writes_it():
+    said = "A B sub i j, equals, the sum from k equals one to n, of, A sub i k, times, B sub k j."
+    assert whisper_style(said, **STYLES["runs"]) == \
+        "AB sub IJ equals the sum from k equals 1 to n of A sub IK times B sub KJ."
+    assert whisper_style("Attention of Q, K, V, equals y-hat, dot dot dot", **STYLES["commas"]) == \
+        "Attention of Q, K, V, equals Y hat, ..."
+    assert whisper_style("v hat equals component-wise one half", **STYLES["joined"]) == \
+        "Vhat equals componentwise 1/2"
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=[c.slug for c in CHAPTERS])
+def test_every_chapter_written_the_way_whisper_writes_it_scores_high(chapter, style):
+    heard = whisper_style(chapter.pronunciation, **STYLES[style])
+    result = score(chapter.pronunciation, heard)
+    assert result.percent >= 85, (heard, [(w.op, w.target, w.heard) for w in result.words if w.op != HIT])
+
+
+def test_matrix_multiplication_heard_with_runs_of_capitals():
+    target = BY_NUMBER[7].pronunciation
+    heard = "AB sub IJ equals the sum from K equals 1 to N of A sub IK times B sub KJ"
+    assert score(target, heard).percent >= 85
+    # the letters count, not just the number of words: the wrong indices still score low
+    swapped = "BA sub JI equals the sum from K equals 1 to N of B sub KI times A sub JK"
+    assert score(target, swapped).percent < 70
+    assert score(target, "AB sub IJ equals the product of A and B").percent < 50
+    assert score(target, "ABIJ equals AB").percent < 30
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=[c.slug for c in CHAPTERS])
+def test_another_chapter_written_the_way_whisper_writes_it_scores_low(chapter):
+    other = BY_NUMBER[(chapter.number + 7) % len(CHAPTERS) + 1]
+    for style in STYLES.values():
+        heard = whisper_style(other.pronunciation, **style)
+        assert score(chapter.pronunciation, heard).percent < 50, heard
+
+
+def test_a_heard_word_counts_as_letters_only_where_the_sentence_has_them():
+    ops = [(w.op, w.target) for w in score("A B sub i j", "a sub ij").words]
+    assert ops == [(HIT, "a"), (DEL, "b"), (HIT, "sub"), (HIT, "i"), (HIT, "j")]
+    assert score("x sub i", "x sub ij").percent < 100            # no "i j" in the sentence
+    assert score("x sub i j", "x sub ji").percent < 100           # letters in the wrong order
+    assert score("the sum over all of it", "the sum over all of it").percent == 100
+
+
+def test_a_term_of_several_words_is_one_unit_in_the_diff():
+    result = score("square root of d", "root of d")
+    assert [(w.op, w.target, w.heard) for w in result.words] == \
+        [(SUB, "square root", "root"), (HIT, "of", "of"), (HIT, "d", "d")]
+    assert (result.hits, result.deletions) == (3, 1)        # the percent still counts words
+    assert result.missed_most().target == "square root" and result.missed_most().canon == "square root"
+    whole = score("square root of d", "square root of d").words
+    assert [(w.op, w.target) for w in whole][0] == (HIT, "square root")
+    assert [(w.op, w.target) for w in score("square root of d", "of d").words][0] == (DEL, "square root")
+    said = score("the sum from i", "the sum of i").words
+    assert [(w.op, w.target, w.heard) for w in said][1] == (SUB, "sum from", "sum of")
+    assert (SUB, "transpose of", "transpose") in [(w.op, w.target, w.heard) for w in
+                                                  score("K transpose of Q", "K transpose Q").words]
+    assert (SUB, "y hat", "y") in [(w.op, w.target, w.heard) for w in score("y hat sub i", "y sub i").words]
+    # an extra word inside a term belongs to it; one after it does not
+    inside = score("partial L with respect to w", "partial L with um respect to w").words
+    assert [(w.op, w.target, w.heard) for w in inside][2] == (SUB, "with respect to", "with um respect to")
+    after = score("square root of d", "square root um of d").words
+    assert [(w.op, w.heard) for w in after][:2] == [(HIT, "square root"), (INS, "um")]
+
+
+MATHY = st.text(alphabet=string.ascii_letters + string.digits + " .,-_^/*+=()'αλσθΣ√²…·×−ŷ", max_size=80)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.text(), MATHY))
+def test_normalising_any_text(text):
+    once = normalise(text)
+    assert normalise(once) == once                    # idempotent
+    words = once.split()
+    assert all(w == w.casefold() for w in words)        # no capitals left to read as letters
+    assert [t.canon for t in tokens(text)] == words   # one canonical word per token, none empty
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=string.ascii_uppercase, min_size=2, max_size=4).filter(
+    lambda s: s.casefold() not in WORDS_IN_CAPITALS))
+def test_a_run_of_capitals_is_read_as_its_letters(run):
+    assert normalise(f"x sub {run} times {run.lower()}") == \
+        f"x sub {' '.join(run.lower())} times " + normalise(run.lower())
 
 
 @settings(max_examples=300, deadline=None)

@@ -5,9 +5,10 @@ negative x" should compare as the same words. Each token keeps the text it came 
 (``said``), so a word diff can show what the learner actually said while the
 comparison uses the canonical form (``canon``).
 
-Steps: symbols to words, case folding, punctuation dropped, numbers spelled out
-("64" -> "sixty four"), then a phrase table (letter names, Greek spellings, synonyms
-such as "divided by" = "over", "to the power of two" = "squared").
+Steps: runs of capitals that are symbols read as their letters ("AB sub IJ" -> "a b sub i
+j"), symbols to words, case folding, punctuation dropped, numbers spelled out ("64" ->
+"sixty four"), then a phrase table (letter names, Greek spellings, synonyms such as
+"divided by" = "over", "to the power of two" = "squared").
 """
 from __future__ import annotations
 
@@ -50,11 +51,12 @@ PHRASES = {
     "square": "squared", "square root": "square root", "squared root": "square root",
     "to the power of three": "cubed", "to the third": "cubed", "to the three": "cubed",
     "to the power of": "to the", "raised to the": "to the", "raised to": "to the",
-    "transposed": "transpose", "superscript t": "transpose",
+    "transposed": "transpose", "superscript t": "transpose", "componentwise": "component wise",
+    "one over two": "one half", "a half": "one half",
     "summation": "sum", "logarithm": "log", "cos": "cosine", "sqrt": "square root",
     "det": "determinant", "dett": "determinant", "debt": "determinant",
     "max": "maximum", "soft max": "softmax", "y hat": "y hat", "yhat": "y hat",
-    "vhat": "v hat", "relu": "relu", "rell you": "relu", "rel you": "relu", "rel u": "relu",
+    "vhat": "v hat", "xhat": "x hat", "relu": "relu", "rell you": "relu", "rel you": "relu", "rel u": "relu",
     "re lu": "relu", "rello": "relu", "rayleigh": "relu", "ray lu": "relu", "rel": "relu",
     # letter names
     "ay": "a", "bee": "b", "cee": "c", "dee": "d", "ef": "f", "eff": "f", "gee": "g",
@@ -106,8 +108,32 @@ def _spell_number(text: str) -> list[str]:
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
+# A recogniser writes symbols said one after another as one run of capitals: "A B sub i j"
+# comes back as "AB sub IJ". In a text that also has small letters, a run of two to four
+# capitals is read letter by letter, unless it is a word: a term or function name the phrase
+# table knows, or a short English word (the letter names, "EM", "EX", are not words here).
+SHORT_WORDS = frozenset("""
+    a an the of to in on at by as is it be or and for from with that this than then are was
+    were has have had not but if so do did does we you he she they our your its his her me my
+    us up out all any per via into over onto off own same each both time hat bar dot sub sum
+    log ln exp max min det sin cos tan norm mean arg abs mod var std ok okay yes no
+    """.split())
+WORDS_IN_CAPITALS = (SHORT_WORDS | set(ONES) | set(TENS[2:])
+                     | {w for words in SYMBOLS.values() for w in words.split()}
+                     | {k for k, v in PHRASES.items() if " " not in k and len(v) > 1}
+                     | {w for v in PHRASES.values() for w in v.split() if len(w) > 1})
+_CAPITALS = re.compile(r"(?<![^\W\d_])[A-Z]{2,4}(?![^\W\d_])")
+
+
+def _spell_capitals(text: str) -> str:
+    """'AB sub IJ equals' -> 'A B sub I J equals'; left as it is when nothing is in small letters."""
+    if not any(ch.islower() for ch in text):
+        return text
+    return _CAPITALS.sub(lambda m: m[0] if m[0].casefold() in WORDS_IN_CAPITALS else " ".join(m[0]), text)
+
 
 def _raw_tokens(text: str) -> list[str]:
+    text = _spell_capitals(text)
     for _ in range(4):  # symbols, then again for those NFKC or case folding turn up ("…" -> "...")
         before = text
         for sym, words in SYMBOLS.items():

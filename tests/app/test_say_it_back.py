@@ -1,10 +1,17 @@
 """Say it back on a chapter page: a recording through st.audio_input is transcribed, scored,
 shown as a word diff and stored; typed readings and bad recordings too."""
+import re
+
+import pytest
+
+from components.say_it_back import _LOOK, SPOKEN, typed_placeholder, word_diff_html
 from core.content import load_chapters
+from core.speech import DEL, INS, SUB, normalise, score
 from tests.app.conftest import submit
 from tests.speech_audio import espeak_wav, piper_wav
 
-BY_SLUG = {c.slug: c for c in load_chapters()}
+CHAPTERS = load_chapters()
+BY_SLUG = {c.slug: c for c in CHAPTERS}
 
 
 def _record(at, slug, wav: bytes, name="clip.wav"):
@@ -73,3 +80,68 @@ def test_typed_reading_and_bad_recordings(app, db):
     assert not at.exception, at.exception
     assert "100%" in _percent(at)
     assert db.chapter_progress(user)[slug].best_say_back == 100.0
+
+
+def _luminance(colour: str) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(int(colour[i:i + 2], 16) / 255) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two #rrggbb colours."""
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def _chips(markup: str) -> list[tuple[str, str]]:
+    """(kind, visible text) of each chip in the diff (not the key below it)."""
+    diff = markup.split('data-testid="fl-say-diff"')[1].split("Key:")[0]
+    chip = r'class="fl-say-(\w+)"[^>]*>(.*?)</span>(?=\s*<span class="fl-say-|</div>)'
+    return [(kind, re.sub(r"<[^>]+>", "", body.split("</span>", 1)[-1] if "fl-say-sr" in body else body))
+            for kind, body in re.findall(chip, diff)]
+
+
+def test_a_missed_word_is_not_struck_through():
+    """A line through a single letter reads as another symbol (a struck n as π): a missed word
+    gets a dashed border instead, is said to a screen reader, and every chip stays legible."""
+    markup = word_diff_html(score("n times v", "times"))
+    assert "line-through" not in markup and "text-decoration" not in markup
+    chip = r'<span class="fl-say-deletion"[^>]*style="([^"]*)"[^>]*>(.*?)</span>(\w+)</span>'
+    missed = re.findall(chip, markup)
+    assert [word for _, _, word in missed] == ["n", "v"]
+    assert all("dashed" in style for style, _, _ in missed)
+    assert all(SPOKEN[DEL] in spoken for _, spoken, _ in missed)     # "missed:" for a screen reader
+    extra = word_diff_html(score("n times v", "n times v um"))
+    assert SPOKEN[INS] in extra and 'aria-hidden="true">+</span>um' in extra
+    for op, (fg, bg, border, _) in _LOOK.items():
+        assert contrast(fg, bg) >= 4.5, (op, fg, bg)                 # WCAG AA, on any theme
+        if "transparent" not in border:
+            assert contrast(border.split()[-1], bg) >= 3, op         # the border, beside its chip
+
+
+def test_a_term_of_several_words_is_one_chip():
+    markup = word_diff_html(score("square root of d", "root of d"))
+    chips = _chips(markup)
+    assert chips[0][0] == SUB and chips[0][1].startswith("square root") and "heard “root”" in chips[0][1]
+    assert len(chips) == 3 and not any(kind == DEL for kind, _ in chips)
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=[c.slug for c in CHAPTERS])
+def test_the_typed_box_shows_the_chapters_own_sentence(chapter):
+    shown = typed_placeholder(chapter.pronunciation)
+    assert shown.startswith("e.g. ") and len(shown) <= 70
+    start = normalise(shown.removeprefix("e.g. ").removesuffix("…"))
+    assert start and normalise(chapter.pronunciation).startswith(start), shown
+
+
+def test_each_page_has_its_own_example_in_the_typed_box(app):
+    at, seen = app, {}
+    for slug in ("unit_vector", "matrix_multiplication"):
+        ch = BY_SLUG[slug]
+        at.switch_page(ch.page_file).run()
+        assert not at.exception, at.exception
+        seen[slug] = at.text_input(key=f"{slug}.say_it_back.typed").placeholder
+        assert seen[slug] == typed_placeholder(ch.pronunciation)
+    assert seen["unit_vector"] != seen["matrix_multiplication"]
