@@ -31,12 +31,21 @@ def day_streak(days: set[date], today: date) -> int:
     return streak
 
 
+# A day counts toward the streak once the learner did something that day: studied for at least
+# a minute (what the header's "Today" shows as 1m), answered a problem (a readable answer, right
+# or wrong), typed, or said a formula back. A page left open for a few seconds does not count.
+MIN_STUDY_SECONDS = 60
+
+
 def active_days(store: Store, user: str) -> set[date]:
     rows = store.query(
-        """SELECT DISTINCT CAST(ts AS DATE) FROM study_time WHERE user_id = ?
-           UNION SELECT DISTINCT CAST(ts AS DATE) FROM practice_attempts WHERE user_id = ?
-           UNION SELECT DISTINCT CAST(ts AS DATE) FROM typing_attempts WHERE user_id = ?""",
-        [user, user, user])
+        """SELECT CAST(ts AS DATE) FROM study_time WHERE user_id = ?
+               GROUP BY 1 HAVING sum(seconds) >= ?
+           UNION SELECT DISTINCT CAST(ts AS DATE) FROM practice_attempts
+               WHERE user_id = ? AND verdict <> 'invalid'
+           UNION SELECT DISTINCT CAST(ts AS DATE) FROM typing_attempts WHERE user_id = ? AND chars > 0
+           UNION SELECT DISTINCT CAST(ts AS DATE) FROM pronunciation_attempts WHERE user_id = ?""",
+        [user, MIN_STUDY_SECONDS, user, user, user])
     return {r[0] for r in rows}
 
 

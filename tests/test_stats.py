@@ -62,6 +62,31 @@ def test_header_stats(store):
     assert h.wpm == pytest.approx(145 / 5 / 1.5) and h.char_streak == 50
 
 
+def test_a_day_counts_for_the_streak_once_the_learner_did_something(store):
+    """A new profile whose page was open a few seconds shows Today 0m and Day streak 0."""
+    today = datetime.now().date()
+    store.record_study("u", "home", 20)             # the heartbeat's first seconds
+    h = header_stats(store, "u", ["relu"])
+    assert (format_duration(h.today_seconds), h.streak_days) == ("0m", 0)
+    store.record_study("u", "relu", 40)             # a minute in all today: the header says 1m
+    h = header_stats(store, "u", ["relu"])
+    assert (format_duration(h.today_seconds), h.streak_days) == ("1m", 1)
+
+    def streak_after(record) -> int:
+        record()
+        return header_stats(store, "v", ["relu"], today=today).streak_days
+
+    assert streak_after(lambda: store.record_attempt("v", "relu", 1, "?", "invalid")) == 0  # unreadable
+    assert streak_after(lambda: store.record_typing("v", "relu", chars=0, errors=0, seconds=1,
+                                                    best_streak=0)) == 0              # nothing typed
+    assert streak_after(lambda: store.record_attempt("v", "relu", 1, "1", "wrong")) == 1    # answered
+    y = datetime.now() - timedelta(days=1)
+    assert streak_after(lambda: store.record_typing("v", "relu", chars=5, errors=0, seconds=3,
+                                                    best_streak=5, at=y)) == 2        # typed yesterday
+    assert streak_after(lambda: store.record_pronunciation("v", "relu", "heard", 50.0,
+                                                           at=y - timedelta(days=1))) == 3  # said it back
+
+
 class Ch:
     def __init__(self, number, slug):
         self.number, self.slug, self.title = number, slug, slug.title()
