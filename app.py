@@ -1,7 +1,12 @@
 """Formula Lab: routes the pages, frames them with the header, knows who is learning."""
+from pathlib import Path
+
 import streamlit as st
 
-st.set_page_config(page_title="Formula Lab", page_icon=":material/functions:", layout="wide")
+# The tab's icon ships with the app and is sent inline: for a Material icon the browser asks
+# fonts.gstatic.com on every page, which offline leaves the tab without one.
+st.set_page_config(page_title="Formula Lab", page_icon=Path(__file__).parent / "assets" / "favicon.svg",
+                   layout="wide")
 
 from components import hotkeys, identity, shell  # noqa: E402  (after set_page_config)
 from core.content import load_chapters  # noqa: E402
@@ -14,9 +19,13 @@ st.session_state["user"] = user_id            # pages read the learner from here
 chapters = load_chapters()
 # Page files live in app_pages/, not pages/: a folder named pages/ beside app.py switches
 # Streamlit to its older automatic multipage mode, which runs a page file without this router.
-home = st.Page("app_pages/home.py", title="Home", icon=":material/home:", url_path="home", default=True)
+# Home is the default page, served at /. /home, the address a visitor guesses, leads there too: a
+# hidden page that only switches to Home, so the address bar and the menu both show Home at /.
+home = st.Page("app_pages/home.py", title="Home", icon=":material/home:", url_path="", default=True)
+home_alias = st.Page(lambda: st.switch_page(home, query_params=st.query_params.to_dict()), title="Home",
+                     url_path="home", visibility="hidden")
 progress = st.Page("app_pages/progress.py", title="Progress", icon=":material/monitoring:", url_path="progress")
-sections: dict[str, list] = {"Formula Lab": [home, progress]}
+sections: dict[str, list] = {"Formula Lab": [home, home_alias, progress]}
 page_keys = {home.url_path: "home", progress.url_path: "progress"}
 chapter_pages = []
 for ch in chapters:
@@ -31,6 +40,8 @@ sections["Capstone"] = [capstone]
 page_keys[capstone.url_path] = "capstone"
 
 pg = st.navigation(sections)
+if pg is home_alias:                         # before anything is drawn or timed; ?profile= stays
+    home_alias.run()
 hotkeys.hotkeys(chapter_pages, pg, after=[capstone], key="fl.hotkeys")   # may switch page
 store = shell.get_store()
 shell.store_banner(store)

@@ -34,7 +34,7 @@ label = "Continue where you left off" if last in by_slug else "Start here"
 st.page_link(target.page_file, label=f"{label}: Ch. {target.number} · {target.title}", icon=":material/play_arrow:")
 
 done = sum(mastered(c.slug) for c in chapters)
-st.subheader(f"Chapters · {done} of {len(chapters)} mastered", anchor=False)
+st.header(f"Chapters · {done} of {len(chapters)} mastered", anchor=False)
 COLS = 3
 for start in range(0, len(chapters), COLS):
     cols = st.columns(COLS)
@@ -48,6 +48,6 @@ for start in range(0, len(chapters), COLS):
             st.caption(f"Said back: best {said:.0f}%" if said is not None else "Said back: not yet")
             st.page_link(ch.page_file, label="Open chapter", icon=":material/menu_book:")
 
-st.subheader("Capstone", anchor=False)
+st.header("Capstone", anchor=False)
 st.markdown("With the formulas in hand, train a tiny transformer on Shakespeare and watch it learn to write.")
 st.page_link("app_pages/capstone.py", label="Train a tiny transformer", icon=":material/model_training:")

@@ -1,3 +1,5 @@
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -23,7 +25,7 @@ table = pd.DataFrame([{
     "Note (chars)": r["note_chars"],
 } for r in rows])
 st.dataframe(
-    table, hide_index=True, width="stretch",
+    table, hide_index=True, width="stretch", placeholder="—",     # no attempts yet: no accuracy
     column_config={
         "Solved": st.column_config.ProgressColumn("Solved", min_value=0, max_value=10, format="%d / 10"),
         "Accuracy": st.column_config.NumberColumn("Accuracy", format="%d%%"),
@@ -31,22 +33,25 @@ st.dataframe(
     },
 )
 
-st.subheader("Activity, last 30 days", anchor=False)
+st.header("Activity, last 30 days", anchor=False)
 days = stats.daily_activity(store, user, days=30)
 fig = go.Figure()
 fig.add_bar(x=[d["day"] for d in days], y=[d["minutes"] for d in days], name="Study minutes")
 fig.add_scatter(x=[d["day"] for d in days], y=[d["solved"] for d in days], name="Problems solved",
                 mode="lines+markers", yaxis="y2")
+most_solved = max((d["solved"] for d in days), default=0)
 fig.update_layout(
     height=340, margin=dict(l=10, r=10, t=10, b=10), legend=dict(orientation="h", y=1.12),
     yaxis=dict(title="minutes", rangemode="tozero"),
-    yaxis2=dict(title="solved", overlaying="y", side="right", rangemode="tozero", showgrid=False),
+    # problems come whole: ticks at whole numbers, about five of them however many were solved
+    yaxis2=dict(title="solved", overlaying="y", side="right", rangemode="tozero", showgrid=False,
+                tick0=0, dtick=max(1, math.ceil(most_solved / 5)), tickformat=",d"),
 )
 st.plotly_chart(fig, width="stretch", key="progress.activity")
 if not any(d["minutes"] or d["attempts"] for d in days):
     st.caption("Nothing yet: open a chapter and solve a problem, and your days will show here.")
 
-st.subheader("Typing: your weakest symbols", anchor=False)
+st.header("Typing: your weakest symbols", anchor=False)
 history = store.typing_history(user)
 weak = weakest(history, n=10)
 if weak:
@@ -63,7 +68,7 @@ if weak:
         "Time per key (ms)": None if w.mean_ms is None else round(w.mean_ms),
         f"Errors: before → last {RECENT}": _change(w.before_error_rate, w.recent_error_rate, pct),
         f"Speed: before → last {RECENT}": _change(w.before_ms, w.recent_ms, ms),
-    } for w in weak]), hide_index=True, width="stretch", key="progress.weakest",
+    } for w in weak]), hide_index=True, width="stretch", key="progress.weakest", placeholder="—",
         column_config={"Error rate": st.column_config.NumberColumn("Error rate", format="%.1f%%")})
     st.caption(f"From your last {len(history)} typing attempt{'s' if len(history) != 1 else ''}: each "
                "character and pair of characters, how often you miss it and how long it takes when right. "

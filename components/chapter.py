@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import html
+from urllib.parse import urlparse
 
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
 from components.figures import figure
 from components.formula import formula, pronunciation
@@ -28,16 +28,22 @@ def _kicker(text: str) -> None:
 
 def _section(title: str, kicker: str) -> None:
     _kicker(kicker)
-    st.subheader(title, anchor=False)
+    st.header(title, anchor=False)     # H2 under the chapter's H1 title: no level skipped
 
 
 def _video(video) -> None:
-    """The chapter's video, embedded; the link stays under it (offline the embed cannot load)."""
-    try:
-        st.video(video.url)
-    except StreamlitAPIException:  # an address the player cannot take: the link below still works
-        pass
-    st.markdown(f"▶ Watch: [{video.title}]({video.url})")
+    """The chapter's video as a link card: its title and where it plays, opened in a new tab.
+
+    Not an embedded player: that loads from the video's host as the page opens, and offline it
+    is a large empty box. The card asks nothing of any other host until the learner follows it.
+    """
+    host = (urlparse(video.url).hostname or "").removeprefix("www.")
+    st.markdown(
+        f'<a class="fl-video" href="{html.escape(video.url)}" target="_blank" rel="noopener noreferrer">'
+        '<span class="fl-video-play" aria-hidden="true"></span><span class="fl-video-text">'
+        f'<span class="fl-video-title">{html.escape(video.title)}</span>'
+        f'<span class="fl-video-where">Video on {html.escape(host)} · opens in a new tab</span></span></a>',
+        unsafe_allow_html=True)
 
 
 def render_chapter(slug: str) -> None:

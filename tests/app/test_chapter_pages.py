@@ -3,6 +3,7 @@ import pytest
 
 from core.content import load_chapters
 from tests.app.conftest import submit
+from tests.app.outline import outline, skipped_levels
 
 CHAPTERS = load_chapters()
 
@@ -16,6 +17,7 @@ def test_chapter_page(app, db, chapter):
     assert any('data-testid="fl-stats"' in m.value for m in at.markdown), "app.py framed the page"
     assert any(chapter.latex in l.value for l in at.latex)
     assert any("Solved 0 / 10" in (p.proto.text or "") for p in at.get("progress"))
+    assert outline(at)[:2] == [(1, chapter.title), (2, "Formula")] and not skipped_levels(at), outline(at)
 
     # A correct answer to problem 1, written as in the file.
     at.text_input(key=f"{slug}.practice.answer.1").input(chapter.problems[0].answer)
