@@ -51,7 +51,10 @@ def slider(wkey: str, label: str, incoming: float | None, default: float, lo: fl
 
 
 def choice(wkey: str, label: str, options: list, default, *, container=st, **kw):
-    """A select box over ``options`` (no plug-in value: the figure's own knob)."""
+    """A select box over ``options`` (no plug-in value: the figure's own knob). With one option
+    there is nothing to choose: no select box is drawn, and that option is returned."""
+    if len(options) == 1:
+        return options[0]
     if st.session_state.get(wkey) not in options:
         st.session_state[wkey] = st.session_state.get(f"{wkey}.keep", default)
         if st.session_state[wkey] not in options:

@@ -27,8 +27,28 @@ BLUES, ORANGES, GREENS = [[0, "#f8fafc"], [1, "#93c5fd"]], [[0, "#fff7ed"], [1, 
 PURPLES, REDS = [[0, "#faf5ff"], [1, "#c4b5fd"]], [[0, "#fef2f2"], [1, "#fca5a5"]]
 
 
+def cell(x: float) -> str:
+    """A heatmap cell's number, short enough for its cell: 0.73, 12.5, 1235, then 1e+06 and 3e−05
+    (written out, 1000000 is wider than a cell and its first digit is cut off)."""
+    a = abs(x)
+    if math.isfinite(x) and (a >= 1e5 or 0 < a < 5e-3):
+        return f"{x:.3g}".replace("-", "−")
+    return fmt(x, 2 if a < 100 else 0)
+
+
+def most_attended(weights: list[float], keys: list[str]) -> str:
+    """The key (or keys, on a tie) with the highest weight, for the readout."""
+    top = max(weights)
+    tied = [f"**{k}**" for k, w in zip(keys, weights) if math.isclose(w, top, rel_tol=1e-9)]
+    if not tied:                   # weights that are not numbers (an overflow): no winner to name
+        return "—"
+    if len(tied) == 1:
+        return tied[0]
+    return f"{', '.join(tied[:-1])} and {tied[-1]} (a tie)"
+
+
 def _heat(fig, M, row, col, colorscale, zmin=None, zmax=None, rows=None, cols=None):
-    fig.add_trace(go.Heatmap(z=M, text=[[fmt(v, 2) for v in r] for r in M], texttemplate="%{text}",
+    fig.add_trace(go.Heatmap(z=M, text=[[cell(v) for v in r] for r in M], texttemplate="%{text}",
                              colorscale=colorscale, showscale=False, zmin=zmin, zmax=zmax,
                              x=cols, y=rows, hovertemplate="%{y} · %{x}: %{z:.3f}<extra></extra>",
                              xgap=2, ygap=2), row=row, col=col)
@@ -56,8 +76,8 @@ def _figure(Qs, K, V, results, scaled, queries, keys) -> go.Figure:
     _heat(fig, r["out"], 2, 3, GREENS, rows=queries, cols=dims(len(V[0]), "v"))
     fig.update_yaxes(autorange="reversed", tickfont=dict(size=10))
     fig.update_xaxes(tickfont=dict(size=10), side="bottom")
-    fig.update_yaxes(showticklabels=False, col=3)  # V's rows are K's, written beside K
-    fig.update_yaxes(showticklabels=False, row=2, col=2)  # the queries, written at the left
+    fig.update_yaxes(showticklabels=False, row=2, col=2)  # the queries, written at the left of the row
+    fig.update_yaxes(showticklabels=False, row=2, col=3)
     fig.update_annotations(font_size=12)
     layout(fig, height=480)
     fig.update_layout(margin=dict(t=28))
@@ -73,10 +93,11 @@ def render(values: dict, *, key: str) -> None:
         Q, K, V = Q0, K0, V0
     keys = TOKENS if len(K) == 3 else [f"t{i + 1}" for i in range(len(K))]
     queries = TOKENS if len(Q) == 3 else [f"q{i + 1}" for i in range(len(Q))]
-    c1, c2, c3 = c.row(3)
-    scaled = c.toggle(f"{key}.scaled", f"divide by √d_k = {fmt(math.sqrt(len(K[0])))}", True, container=c1)
-    gain = c.slider(f"{key}.gain", "scale Q by", None, 1.0, 0.0, 4.0, 0.25, container=c2)
-    who = c.choice(f"{key}.query", "query token", queries, queries[0], container=c3)
+    cols = c.row(3 if len(queries) > 1 else 2)       # one query: nothing to choose, no select box
+    scaled = c.toggle(f"{key}.scaled", f"divide by √d_k = {fmt(math.sqrt(len(K[0])))}", True,
+                      container=cols[0])
+    gain = c.slider(f"{key}.gain", "scale Q by", None, 1.0, 0.0, 4.0, 0.25, container=cols[1])
+    who = c.choice(f"{key}.query", "query token", queries, queries[0], container=cols[-1])
     Qs = [[gain * v for v in r] for r in Q]
     r = attention(Qs, K, V, scaled)
     qi = queries.index(who)
@@ -88,5 +109,5 @@ def render(values: dict, *, key: str) -> None:
         show(fig, key=f"{key}.chart")
     w = r["weights"][qi]
     readout([(f"scores for “{who}”", vec(r["scores"][qi])), ("weights", vec(w)), ("Σ weights", fmt(sum(w))),
-             ("attends most to", f"**{keys[max(range(len(w)), key=lambda j: w[j])]}**"),
+             ("attends most to", most_attended(w, keys)),
              ("output", vec(r["out"][qi]))], container=right)

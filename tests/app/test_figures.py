@@ -165,3 +165,53 @@ def test_a_figure_keeps_its_state_across_pages_and_chapter_8_embeds_its_video(ap
     assert at.slider(key="vectors.figure.k").value == -1.5
     assert "**[−2, 0.5]**" in _readout(at)  # −1.5·[2, 1] + [1, 2]
     assert not at.get("video"), "only chapters with a video show one"
+
+
+K0 = [[1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 0.0, 1.0], [1.0, 1.0, 1.0, 1.0]]
+V0 = [[1.0, 0.0], [0.0, 1.0], [5.0, 5.0]]
+
+
+def _attention(values):
+    at = AppTest.from_function(_panel, default_timeout=30)
+    at.session_state["slug"] = "attention"
+    at.session_state["values"] = values
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_attention_with_one_query_offers_no_dropdown():
+    at = _attention({"Q": [[1.0, 0.0, 1.0, 0.0]], "K": K0, "V": V0})
+    assert not at.selectbox, "one query: nothing to choose"
+    assert "scores for “q1”" in _readout(at)
+    at = _attention({})                                   # the figure's own three tokens
+    assert at.selectbox(key="p.figure.query").options == ["the", "cat", "sat"]
+
+
+def test_attention_labels_the_rows_of_v_like_k():
+    fig = _figs(_attention({}))[0]
+    k, v = fig["data"][1], fig["data"][2]
+    assert k["y"] == v["y"] == ["the", "cat", "sat"]
+    assert fig["layout"]["yaxis3"].get("showticklabels", True), "V's rows are named"
+    assert fig["layout"]["yaxis2"].get("showticklabels", True)
+
+
+def test_attention_cells_write_big_and_tiny_numbers_compactly():
+    from components.figures.attention import cell
+    assert [cell(x) for x in (1e6, -2.5e7, 123456, 3e-5, 0.004)] == [
+        "1e+06", "−2.5e+07", "1.23e+05", "3e−05", "0.004"]
+    assert [cell(x) for x in (0.0, 0.7311, -1.5, 12.345, 1234.6, 99999)] == [
+        "0", "0.73", "−1.5", "12.35", "1235", "99999"]
+    fig = _figs(_attention({"V": [[1e6, 0.0], [0.0, 1.0], [5.0, 5.0]], "K": K0, "Q": K0}))[0]
+    assert fig["data"][2]["text"][0] == ["1e+06", "0"]
+
+
+def test_attention_reports_every_key_tied_for_the_top_weight():
+    tied_keys = [[1.0, 0.0, 1.0, 0.0], [1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 0.0, 1.0]]   # "the" and "cat" alike
+    at = _attention({"Q": K0, "K": tied_keys, "V": V0})
+    assert "| attends most to | **the** and **cat** (a tie) |" in _readout(at)
+    at.slider(key="p.figure.gain").set_value(0.0).run()   # Q scaled to zero: every score 0, every key ties
+    assert "| attends most to | **the**, **cat** and **sat** (a tie) |" in _readout(at)
+    at.slider(key="p.figure.gain").set_value(1.0).run()
+    at.selectbox(key="p.figure.query").select("cat").run()
+    assert "| attends most to | **sat** |" in _readout(at)          # scores [0, 0, 2]: one winner
