@@ -22,6 +22,7 @@ the current step and still reports "done". Nothing is pickled either way.
 import json
 import os
 import sys
+import time
 import threading
 import traceback
 
@@ -36,6 +37,47 @@ def lower_priority(by=NICENESS):
         return os.nice(by)
     except (AttributeError, OSError):
         return None
+
+
+class ThreadGovernor:
+    """Fewer threads while other processes hold the CPUs, the full count again once they
+    let go. A run niced below everything else gets a small share of each core on a busy
+    machine, and its threads then wait on each other at every operation: with two threads
+    beside two busy processes on two cores, 100 steps of the batch-of-one preset had not
+    finished after 100 s (one took 600 s), and one thread took 73 s. So: one thread when the
+    load average already fills the cores at the start, or when a window of at least
+    window_s seconds gave the process under half the CPU time its threads could use; back to
+    the full count when the load average leaves half a core idle. The clocks and setters are
+    arguments so that tests can drive it."""
+
+    def __init__(self, threads, *, cores, set_threads, window_s=3.0, cpu=time.process_time,
+                 wall=time.monotonic, load=os.getloadavg):
+        self.full, self.cores, self.window_s = max(1, threads), cores, window_s
+        self._set, self._cpu, self._wall, self._load = set_threads, cpu, wall, load
+        self.threads = self.full
+        if self.full > 1 and self._load()[0] >= cores:
+            self._use(1)
+        self._mark()
+
+    def _mark(self):
+        self._cpu0, self._wall0 = self._cpu(), self._wall()
+
+    def _use(self, n):
+        self.threads = n
+        self._set(n)
+
+    def check(self):
+        """Call between steps; returns the thread count now in use."""
+        elapsed = self._wall() - self._wall0
+        if self.full == 1 or elapsed < self.window_s:
+            return self.threads
+        share = (self._cpu() - self._cpu0) / elapsed
+        if self.threads > 1 and share < 0.5 * self.threads:
+            self._use(1)
+        elif self.threads < self.full and self._load()[0] < self.cores - 0.5:
+            self._use(self.full)
+        self._mark()
+        return self.threads
 
 
 def main():
@@ -67,9 +109,21 @@ def main():
 
         stop = threading.Event()
         threading.Thread(target=wait_for_eof, args=(stdin.fileno(), stop), daemon=True).start()
-        res = train(cfg, data, stop_event=stop,
-                    on_start=lambda info: send("device", info=info, niceness=niceness),
-                    on_progress=lambda d: send("progress", progress=d),
+        governor = None
+
+        def started(info):
+            nonlocal governor
+            if info["device"] == "cpu":     # train() has set the configured threads
+                governor = ThreadGovernor(torch.get_num_threads(), cores=os.cpu_count() or 1,
+                                          set_threads=torch.set_num_threads)
+            send("device", info=info, niceness=niceness)
+
+        def progress(d):
+            if governor is not None:
+                governor.check()
+            send("progress", progress=d)
+
+        res = train(cfg, data, stop_event=stop, on_start=started, on_progress=progress,
                     on_eval=lambda rec: send("eval", record=rec),
                     on_sample=lambda step, text: send("sample", step=step, text=text))
         ckpt = b""

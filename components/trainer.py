@@ -126,6 +126,12 @@ def loss_figure(history: list, *, title: str = "", previous: dict | None = None,
         points = [v for h in history for v in h[1:] if v is not None]
         if len(history) == 1 and points and not previous:
             fig.update_yaxes(range=[0, 1.1 * max(points)])
+    if not history and not previous:
+        # nothing to scale to yet: a character model starts near ln(vocabulary) ≈ 4.2 nats,
+        # so 0 to 5 is where the first points will land (Plotly's empty default is −1 to 4)
+        fig.update_yaxes(range=[0, 5])
+        fig.add_annotation(text="the curves start at the first evaluation", showarrow=False,
+                           x=0.5, y=0.5, xref="paper", yref="paper", font=dict(color="#6b7280"))
     return fig
 
 
@@ -161,6 +167,8 @@ def progress_view(snap: dict) -> None:
         st.caption("Stopping after the current step…")
     elif status == "running" and snap.get("device") is None:
         st.caption("Starting the training process (loading torch takes a few seconds)…")
+    elif status == "running" and not snap["history"]:
+        st.caption("Measuring the untrained model's loss: the curves start there…")
     if status == "diverged":
         st.error(f"The run diverged: {snap.get('error') or 'the loss became NaN or exploded'}. "
                  "That is what a learning rate far too high looks like.", icon=":material/trending_up:")
@@ -212,12 +220,19 @@ def watch(job, *, key: str) -> None:
     # line is cheap and moves every second: every 2 s. The chart and the samples change only
     # at an evaluation or a sample (every 200 steps, tens of seconds apart), and redrawing a
     # Plotly chart is the heaviest work a browser does on this page: every 10 s.
+    # The chart's first points come from the step-0 evaluation, which a busy machine can
+    # hold back for a while (the run is niced below the server): once they are in, the page
+    # is redrawn at once rather than up to 10 s later, so the chart appears with them.
+    drawn_empty = not job.snapshot()["history"]
+
     @st.fragment(run_every=2.0 if was_active else None)
     def _progress():
         snap = job.snapshot()
         progress_view(snap)
         if was_active and snap["status"] not in ACTIVE:
             st.rerun(scope="app")          # finished: redraw the page once, without polling
+        if was_active and drawn_empty and snap["history"]:
+            st.rerun(scope="app")          # the first evaluation is in: draw the curves now
 
     @st.fragment(run_every=10.0 if was_active else None)
     def _curves():

@@ -63,6 +63,25 @@ def finished_run(capstone_app):
     return at, model, data_vocab
 
 
+def test_before_the_first_evaluation_the_page_says_so_on_a_chart_from_0_to_5(capstone_app):
+    """A running job whose step-0 evaluation has not come in yet (a busy machine can hold it
+    back a while): the page says what it is waiting for, and the empty chart sits on the
+    scale the first points will land on, not Plotly's default of -1 to 4."""
+    at = capstone_app
+    job = TrainingJob(make_config("default", max_iters=600), None, learner_id=at.session_state["user"])
+    job._state.update(status="running", step=0, elapsed_s=3.0, tokens_per_s=0.0,
+                      started_at=time.time() - 3, device={"name": "CPU"}, history=[])
+    (registry,) = _registries()
+    registry._jobs[at.session_state["user"]] = job
+    at.run()
+    assert not at.exception, at.exception
+    assert any("Measuring the untrained model's loss" in c.value for c in at.caption)
+    layout = _figure(at)["layout"]
+    assert layout["yaxis"]["range"] == [0, 5]
+    assert layout["annotations"][0]["text"] == "the curves start at the first evaluation"
+    job._state.update(status="stopped")        # nothing to stop: no process was started
+
+
 def test_capstone_page_renders_its_five_parts(capstone_app):
     at = capstone_app
     assert [s.value for s in at.subheader] == [

@@ -5,7 +5,7 @@ import sys
 
 from capstone.checkpoint import load_checkpoint
 from capstone.job import REPO_ROOT
-from capstone.worker import NICENESS
+from capstone.worker import NICENESS, ThreadGovernor
 
 
 def talk(stdin_bytes, close=False):
@@ -52,3 +52,46 @@ def test_worker_explains_bad_input():
     header = {"config": {}, "vocab": ["a", "b"], "n_train": 100, "n_val": 10}
     msgs = talk(json.dumps(header).encode() + b"\n" + b"\0" * 80, close=True)  # cut short
     assert msgs[0]["kind"] == "failed" and "ended after 80 of 880 bytes" in msgs[0]["error"]
+
+
+class _Clocks:
+    """Hand-driven process CPU time, wall time and load average for ThreadGovernor."""
+
+    def __init__(self, load=0.5):
+        self.cpu, self.wall, self.load, self.set_to = 0.0, 0.0, load, []
+
+    def governor(self, threads=2, cores=2):
+        return ThreadGovernor(threads, cores=cores, set_threads=self.set_to.append,
+                              cpu=lambda: self.cpu, wall=lambda: self.wall,
+                              load=lambda: (self.load, self.load, self.load))
+
+    def run(self, seconds, share):
+        self.wall += seconds
+        self.cpu += seconds * share
+
+
+def test_a_starved_run_drops_to_one_thread_and_takes_them_back_when_the_cores_free():
+    c = _Clocks()
+    g = c.governor()
+    assert g.threads == 2 and c.set_to == []
+    c.run(1.0, share=0.2)
+    assert g.check() == 2                        # under a window: no judgement yet
+    c.run(2.5, share=0.2)                        # 3.5 s at a fifth of a core: starved
+    assert g.check() == 1 and c.set_to == [1]
+    c.load = 2.4
+    c.run(5, share=0.1)
+    assert g.check() == 1                        # the cores are still taken
+    c.load = 1.2                                 # this run's one thread and a little more
+    c.run(5, share=1.0)
+    assert g.check() == 2 and c.set_to == [1, 2]
+    c.run(5, share=1.8)                          # two threads, both busy: stays
+    assert g.check() == 2 and c.set_to == [1, 2]
+
+
+def test_a_run_that_starts_on_busy_cores_starts_with_one_thread_and_one_thread_is_left_alone():
+    c = _Clocks(load=3.0)
+    assert c.governor().threads == 1 and c.set_to == [1]
+    c = _Clocks(load=3.0)
+    g = c.governor(threads=1)
+    c.run(10, share=0.05)
+    assert g.check() == 1 and c.set_to == []
