@@ -43,7 +43,7 @@ st.markdown(
     "inside it: matrix products, softmax, cross-entropy, gradient descent, the chain rule, attention."
 )
 
-st.subheader("1 · Press start", anchor=False)
+st.header("1 · Press start", anchor=False)
 data = corpus(key=f"{KEY}.corpus")
 if data is None:
     st.stop()
@@ -74,23 +74,23 @@ if settings:
     except (JobRefused, RuntimeError, ValueError) as exc:
         st.error(str(exc))
 
-st.subheader("2 · Watch it learn", anchor=False)
+st.header("2 · Watch it learn", anchor=False)
 if job is None:
     st.caption("Press start: the loss curves and samples appear here as the model trains.")
 else:
     watch(job, key=f"{KEY}.watch")
 
-st.subheader("3 · Your checkpoint", anchor=False)
+st.header("3 · Your checkpoint", anchor=False)
 checkpoint = checkpoints(job.checkpoint_bytes() if job and not job.is_active() else None,
                          user=user, key=f"{KEY}.ckpt")
 
-st.subheader("4 · Make it talk", anchor=False)
+st.header("4 · Make it talk", anchor=False)
 if checkpoint is None:
     st.caption("Finish or stop a run, or load a checkpoint, and the model will write here.")
 else:
     talk(checkpoint, key=f"{KEY}.talk")
 
-st.subheader("5 · The credits", anchor=False)
+st.header("5 · The credits", anchor=False)
 folder = Path(__file__).resolve().parent.parent / "capstone"
 files = {f.name: f.read_text(encoding="utf-8") for f in sorted(folder.glob("*.py"))}
 lines = {name: len(text.splitlines()) for name, text in files.items()}

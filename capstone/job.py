@@ -69,6 +69,7 @@ class TrainingJob:
             "samples": [],   # (step, text), newest last
             "error": "", "device": None, "started_at": None, "ended_at": None,
             "eta_s": None,   # seconds still to go, from the speed so far (None: not known yet)
+            "eta_steady": False,   # measured long enough (ETA_STEADY_S) to be shown
         }
         self._eta_at = None            # (eta_s, time.time()) when the child last reported
         self._first_report = None      # (step, elapsed_s) of the child's first progress report
@@ -229,8 +230,13 @@ class TrainingJob:
                     self._first_report = (d["step"], d["elapsed_s"])
                 eta = estimate_eta(d["step"], st["total_steps"], d["elapsed_s"], self.cfg,
                                    since=self._first_report)
-                self._eta_at = (eta, time.time())
+                now = time.time()
+                if eta is not None and self._eta_at is not None and self._eta_at[0] is not None:
+                    shown, at = self._eta_at
+                    eta = smooth_eta(max(0.0, shown - (now - at)), eta)
+                self._eta_at = (eta, now)
                 st["eta_s"] = eta
+                st["eta_steady"] = eta is not None and d["elapsed_s"] - self._first_report[1] >= ETA_STEADY_S
             elif kind == "eval":
                 rec = msg["record"]
                 st["history"].append((rec["step"], rec["train_loss"], rec["val_loss"]))
@@ -243,6 +249,18 @@ class TrainingJob:
                 st.update(status=msg["status"], error=msg["error"], step=msg["step"])
             elif kind == "failed":
                 st.update(status="failed", error=msg["error"], traceback=msg["traceback"])
+
+
+ETA_STEADY_S = 20.0   # seconds of measured pace before the page gives a time left
+ETA_WEIGHT = 0.25     # how far one progress report moves the estimate towards its own
+
+
+def smooth_eta(shown, measured, weight=ETA_WEIGHT):
+    """The estimate to show next: the one shown so far (counted down since), moved a
+    part of the way towards the newest measurement. A pace that changes for a few seconds
+    on a busy machine (the page redrawing, another process) then moves the time left a
+    little at each report instead of throwing it from one minute to twelve."""
+    return round(shown + weight * (measured - shown), 1)
 
 
 def estimate_eta(step, total_steps, elapsed_s, cfg, since=None):

@@ -42,7 +42,8 @@ def softmax_view(model, vocab, prompt: str, temperature: float, *, key: str) -> 
              "logit z": [round(r["logit"], 3) for r in top],
              f"z / T (T = {temperature:g})": [None if r["scaled"] is None else round(r["scaled"], 3) for r in top],
              "probability": [round(r["prob"], 4) for r in top]}
-    st.dataframe(table, hide_index=True, width="stretch", key=f"{key}.table")
+    # at T = 0 there is no z / T (greedy): the cells read —, not None
+    st.dataframe(table, hide_index=True, width="stretch", key=f"{key}.table", placeholder="—")
     shown = sum(r["prob"] for r in top)
     note = ("Temperature 0 skips the softmax: the largest logit takes everything (greedy)."
             if temperature <= 0 else
@@ -101,6 +102,9 @@ def talk(checkpoint, *, key: str) -> None:
                       help="Keep only the k most likely characters (0: keep all).")
     top_p = c3.slider("Top-p", 0.05, 1.0, 0.95, 0.05, key=f"{key}.top_p",
                       help="Keep the most likely characters until their probability adds up to p.")
+    if not prompt:
+        # the model needs something to continue: a new line, as the samples during training start
+        st.caption("An empty prompt: the model starts from a new line, as its samples do.")
     missing = vocab.unknown(prompt)
     if missing:
         st.warning(f"The model never saw these characters: {' '.join(repr(c) for c in missing)}. "
@@ -115,10 +119,11 @@ def talk(checkpoint, *, key: str) -> None:
         seed = st.session_state.get(f"{key}.runs", 0)
         st.session_state[f"{key}.runs"] = seed + 1
         with st.spinner("Writing…"):
-            st.session_state[f"{key}.text"] = prompt + generate(
-                model, vocab, prompt, n, temperature, top_k or None, top_p, seed=seed)
-    if text := st.session_state.get(f"{key}.text"):
-        st.code(text, language="text")
+            st.session_state[f"{key}.text"] = (prompt, prompt + generate(
+                model, vocab, prompt or "\n", n, temperature, top_k or None, top_p, seed=seed))
+    written = st.session_state.get(f"{key}.text")
+    if written and written[0] == prompt:       # text written from another prompt is not this one's
+        st.code(written[1], language="text")
     st.divider()
     softmax_view(model, vocab, prompt, temperature, key=f"{key}.softmax")
     attention_view(model, vocab, prompt, key=f"{key}.look")

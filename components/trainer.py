@@ -159,9 +159,12 @@ def progress_view(snap: dict) -> None:
     device = (snap.get("device") or {}).get("name", "…")
     status = snap["status"]
     left = time_left(snap) if status == "running" else None
+    if left is not None and snap.get("eta_s") is not None and not snap.get("eta_steady", True):
+        left_text = " · estimating the time left…"     # too little pace measured to say
+    else:
+        left_text = f" · {describe_left(left)}" if left is not None else ""
     st.progress(min(1.0, snap["step"] / total),
-                text=f"step {snap['step']:,} / {total:,} · {snap['elapsed_s']:.0f} s"
-                     + (f" · {describe_left(left)}" if left is not None else "")
+                text=f"step {snap['step']:,} / {total:,} · {snap['elapsed_s']:.0f} s" + left_text
                      + f" · {snap['tokens_per_s']:,.0f} tokens/s · {device}")
     if status == "running" and snap.get("stopping"):
         st.caption("Stopping after the current step…")

@@ -16,6 +16,7 @@ from capstone.prepare import Vocab
 from capstone.presets import make_config
 from capstone.train import seed_from_text
 from components.trainer import describe_left, time_left
+from tests.app.outline import skipped_levels
 
 CAPSTONE = Path(__file__).resolve().parents[2] / "capstone"
 
@@ -82,10 +83,30 @@ def test_before_the_first_evaluation_the_page_says_so_on_a_chart_from_0_to_5(cap
     job._state.update(status="stopped")        # nothing to stop: no process was started
 
 
+def test_the_time_left_reads_estimating_until_the_pace_is_measured_long_enough(capstone_app):
+    at = capstone_app
+    job = TrainingJob(make_config("default", max_iters=600), None, learner_id=at.session_state["user"])
+    job._state.update(status="running", step=40, elapsed_s=12.0, tokens_per_s=9000.0,
+                      started_at=time.time() - 12, device={"name": "CPU"},
+                      history=[(0, 4.2, 4.2)], eta_s=200.0, eta_steady=False)
+    job._eta_at = (200.0, time.time())
+    (registry,) = _registries()
+    registry._jobs[at.session_state["user"]] = job
+    at.run()
+    text = [p.proto.text for p in at.get("progress")][0]
+    assert "estimating the time left…" in text and "min left" not in text, text
+    job._state["eta_steady"] = True
+    at.run()
+    text = [p.proto.text for p in at.get("progress")][0]
+    assert "about 3 min left" in text, text
+    job._state.update(status="stopped")
+
+
 def test_capstone_page_renders_its_five_parts(capstone_app):
     at = capstone_app
-    assert [s.value for s in at.subheader] == [
+    assert [s.value for s in at.header] == [
         "1 · Press start", "2 · Watch it learn", "3 · Your checkpoint", "4 · Make it talk", "5 · The credits"]
+    assert skipped_levels(at) == []                 # H1, then H2 for each part
     assert any("65 characters in the vocabulary" in c.value for c in at.caption)
     # the credits: the learning engine first, with its own line count, then the plumbing
     engine = ["prepare.py", "model.py", "optim.py", "train.py", "sample.py"]
@@ -184,6 +205,27 @@ def test_the_softmax_table_and_the_attention_map(finished_run):
     assert fig["layout"]["xaxis"]["ticktext"] == ["R", "O", "M", "E", "O", ":", "⏎"]
 
 
+def test_an_empty_prompt_writes_from_a_new_line_and_greedy_shows_a_dash(finished_run):
+    at, model, vocab = finished_run
+    def romeo():
+        return [c.value for c in at.code if c.value.startswith("ROMEO:\n")]
+
+    at.button(key="capstone.talk.generate").click().run()
+    with_romeo = romeo()                       # the newest sample, and the text written now
+    assert any(len(t) >= 300 for t in with_romeo)
+    at.text_input(key="capstone.talk.prompt").input("").run()
+    assert not at.exception, at.exception
+    assert any("starts from a new line" in c.value for c in at.caption)
+    assert len(romeo()) == len(with_romeo) - 1          # the old prompt's text is gone
+    before = {c.value for c in at.code}
+    at.button(key="capstone.talk.generate").click().run()
+    assert not at.exception, at.exception
+    written = [c.value for c in at.code if c.value not in before]
+    assert len(written) == 1 and len(written[0]) == 300, written
+    at.slider(key="capstone.talk.temperature").set_value(0.0).run()
+    assert at.dataframe[0].proto.placeholder == "—"          # no z / T at T = 0: a dash, not None
+
+
 def test_start_watch_and_stop_a_run(capstone_app):
     at = capstone_app
     at.slider(key="capstone.run.steps.default").set_value(5000)
@@ -198,7 +240,7 @@ def test_start_watch_and_stop_a_run(capstone_app):
         time.sleep(1)
         at.run()
         text = [p.proto.text for p in at.get("progress")][0]
-        if not text.startswith("step 0 /"):
+        if not text.startswith("step 0 /") and "estimating" not in text:
             break
     assert "/ 5,000" in text and not text.startswith("step 0 /"), text
     assert " min left · " in text or "under a minute left" in text or " h " in text, text

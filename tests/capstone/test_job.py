@@ -5,7 +5,7 @@ import pytest
 
 from capstone.checkpoint import load_checkpoint
 from capstone.device import default_threads
-from capstone.job import JobRefused, JobRegistry, estimate_eta
+from capstone.job import ETA_STEADY_S, JobRefused, JobRegistry, TrainingJob, estimate_eta, smooth_eta
 
 
 def wait_for(cond, timeout=180):
@@ -127,3 +127,31 @@ def test_a_training_process_that_dies_is_reported(small_data, tiny_cfg):
     assert a.checkpoint_bytes() is None and not a.alive()
     b = reg.start("bob", replace(tiny_cfg, max_iters=5), small_data)   # its slot is free
     assert b.join(300) and b.snapshot()["status"] == "finished"
+
+
+def test_the_time_left_is_smoothed_and_steady_only_after_enough_pace(tiny_cfg):
+    """A pace that halves for one report moves the estimate a quarter of the way, not all of
+    it; the estimate counts as steady once ETA_STEADY_S of pace is measured."""
+    assert smooth_eta(60.0, 720.0) == 225.0
+    assert smooth_eta(100.0, 100.0) == 100.0
+    cfg = replace(tiny_cfg, max_iters=1000, final_eval_iters=tiny_cfg.eval_iters)
+    job = TrainingJob(cfg, None)
+    job._state["status"] = "running"
+
+    def report(step, elapsed):
+        job._apply({"kind": "progress", "progress": {"step": step, "loss": 2.0, "lr": 1e-3,
+                                                     "tokens_per_s": 1.0, "elapsed_s": elapsed}}, b"")
+        return job._state["eta_s"], job._state["eta_steady"]
+
+    eta, steady = report(10, 2.0)              # the first report: pace so far, 0.2 s a step
+    assert eta == 198.0 and not steady
+    eta, steady = report(20, 3.0)              # 0.1 s a step since: 98 s measured, shown less
+    assert 98.0 < eta < 198.0 and not steady
+    swings = []
+    for step in range(30, 400, 10):            # a steady 0.1 s a step, one slow report
+        elapsed = 3.0 + (step - 20) * 0.1 + (5.0 if step >= 200 else 0.0)
+        eta, steady = report(step, elapsed)
+        swings.append(eta)
+    assert steady and ETA_STEADY_S <= elapsed - 2.0
+    jump = max(b - a for a, b in zip(swings, swings[1:]))
+    assert jump < 10.0, swings                 # the slow report moved it by seconds, not minutes
