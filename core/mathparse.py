@@ -119,6 +119,8 @@ def _power(base: Scalar, exp: Scalar) -> Scalar:
             raise ParseError("Division by zero.")
         if isinstance(base, Fraction):
             return base**n
+        if base != 0 and n * math.log(abs(float(base))) > 690:   # before a float overflows
+            raise ParseError("That power is too large to check.")
         return float(base) ** n
     if base < 0:
         raise ParseError("A negative number to a fractional power is not real.")

@@ -3,6 +3,8 @@ import math
 from fractions import Fraction as F
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.mathparse import ParseError, parse, shape
 
@@ -60,3 +62,21 @@ def test_never_evaluates_python():
     for text in ["__import__('os').system('true')", "open('x')", "().__class__", "1 if 1 else 2"]:
         with pytest.raises(ParseError):
             parse(text)
+
+
+@pytest.mark.parametrize("text", ["e^1000", "pi^700", "(1+sqrt(2))^999", "(-pi)^701", "2.5^900"])
+def test_a_float_to_a_whole_power_that_would_overflow_is_refused_with_a_sentence(text):
+    with pytest.raises(ParseError, match="too large to check"):
+        parse(text)
+
+
+@given(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False).filter(lambda b: b != 0),
+       st.integers(min_value=-1000, max_value=1000))
+def test_any_power_either_parses_or_is_refused_with_a_parse_error(base, n):
+    # a float base (written with a decimal point) to any whole power the grammar allows
+    text = f"({base!r}*pi/pi)^({n})"
+    try:
+        value = parse(text)
+    except ParseError:
+        return
+    assert math.isfinite(float(value))
