@@ -15,7 +15,7 @@ from capstone.model import GPT, GPTConfig
 from capstone.prepare import Vocab
 from capstone.presets import make_config
 from capstone.train import seed_from_text
-from components.trainer import describe_left, time_left
+from components.capstone.watch import describe_left, time_left
 from tests.app.outline import skipped_levels
 
 CAPSTONE = Path(__file__).resolve().parents[2] / "capstone"

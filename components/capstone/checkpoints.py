@@ -10,7 +10,7 @@ import streamlit as st
 
 from capstone.checkpoint import CheckpointError, load_checkpoint
 
-SAVE_DIR = Path(__file__).resolve().parent.parent / "data" / "checkpoints"
+SAVE_DIR = Path(__file__).resolve().parents[2] / "data" / "checkpoints"
 
 
 def _folder(user: str) -> Path:

@@ -1,89 +1,14 @@
-"""Capstone, parts 1–2: pick the text, press start, and watch the model learn.
-
-The training itself runs in capstone.job (a child process, no Streamlit);
-this module only draws controls and a live, read-only view of a job snapshot.
-"""
+"""Capstone, part 2: watch the model learn. A live, read-only view of a job's snapshot:
+progress, the loss curves (an earlier run's faintly behind) and the samples so far."""
 from __future__ import annotations
-
 
 import plotly.graph_objects as go
 import streamlit as st
 
 from capstone.job import ACTIVE
-from capstone.corpus import CorpusError, download_text, text_from_upload
-from capstone.prepare import Dataset, load_dataset, prepare
-from capstone.presets import PRESETS, make_config
-from capstone.train import seed_from_text
+from capstone.presets import PRESETS
 
-DEVICES = ["auto", "cpu", "cuda", "mps"]
 TRAIN, VAL = "#4f46e5", "#f97316"
-
-
-@st.cache_resource(show_spinner="Reading the corpus…")
-def _local_dataset() -> Dataset:
-    return load_dataset(download=False)
-
-
-def _bring_text(*, key: str) -> None:
-    """Another text to train on: downloaded from a web address or uploaded."""
-    left, right = st.columns(2)
-    url = left.text_input("Download a plain-text file", placeholder="https://…", key=f"{key}.url")
-    if left.button("Download", key=f"{key}.download", disabled=not url):
-        bar = left.progress(0.0, text="Downloading…")
-        try:
-            text = download_text(url.strip(), progress=lambda done, total: bar.progress(
-                min(1.0, done / total) if total else 0.5, text=f"{done / 1e6:.2f} MB"))
-            st.session_state[f"{key}.other"] = (url.strip(), prepare(text))
-            st.rerun()
-        except CorpusError as err:
-            left.error(str(err))
-    file = right.file_uploader("…or upload one", type=["txt"], key=f"{key}.file")
-    if file is not None and st.session_state.get(f"{key}.other", ("",))[0] != file.name:
-        try:
-            st.session_state[f"{key}.other"] = (file.name, prepare(text_from_upload(file.getvalue())))
-        except CorpusError as err:
-            right.error(str(err))
-
-
-def corpus(*, key: str) -> Dataset | None:
-    """The training text: tiny Shakespeare (it ships with the app), or a text the learner brings."""
-    with st.expander("Train on another text"):
-        _bring_text(key=key)
-        if st.session_state.get(f"{key}.other") and st.button(
-                "Back to tiny Shakespeare", key=f"{key}.reset"):
-            del st.session_state[f"{key}.other"]
-            st.rerun()
-    if other := st.session_state.get(f"{key}.other"):
-        st.caption(f"Training on **{other[0]}** instead of tiny Shakespeare.")
-        return other[1]
-    try:
-        return _local_dataset()
-    except CorpusError as exc:
-        st.warning(f"The tiny-Shakespeare text could not be read: {exc}", icon=":material/menu_book:")
-        return None
-
-
-def controls(*, running: bool, key: str) -> dict | None:
-    """Seed, preset, device and length. Returns the chosen settings when Start is pressed."""
-    c1, c2, c3 = st.columns([1, 2, 1])
-    seed_text = c1.text_input("Seed", "1337", max_chars=100, key=f"{key}.seed",
-                              help="Any text: the same text gives the same run.")
-    seed = seed_from_text(seed_text)
-    c1.caption(f"Seed used: **{seed}**")
-    preset = c2.selectbox("Preset", list(PRESETS), format_func=lambda p: PRESETS[p].title, key=f"{key}.preset")
-    device = c3.selectbox("Device", DEVICES, key=f"{key}.device",
-                          help="auto picks CUDA, then Apple MPS, then the CPU")
-    steps = st.slider("Training steps", 50, 10_000, make_config(preset).max_iters, step=50,
-                      key=f"{key}.steps.{preset}", help="The preset's own length is the default.")
-    st.caption(f"**What to look for:** {PRESETS[preset].look_for}")
-    start, stop = st.columns(2)
-    go_now = start.button("Start training", type="primary", disabled=running, key=f"{key}.start",
-                          width="stretch")
-    st.session_state[f"{key}.stop_pressed"] = stop.button("Stop", disabled=not running, key=f"{key}.stop",
-                                                          width="stretch")
-    if go_now:
-        return {"seed": seed, "preset": preset, "device": device, "max_iters": int(steps)}
-    return None
 
 
 def _title(preset: str) -> str:
