@@ -10,10 +10,11 @@ from components.figures import figure
 from components.formula import formula, pronunciation
 from components.glossary import glossary
 from components.hotkeys import shortcut_hint, with_shortcut
-from components.notes import notes
+from components.notes import apply_before_leaving, notes
 from components.plug_in import plug_in
 from components.practice import practice
 from components.say_it_back import say_it_back
+from components.shell import tick_study_clock
 from components.shell import get_store
 from components.typing_trainer import typing_trainer
 from core.content import chapter_by_slug, load_chapters
@@ -46,11 +47,19 @@ def _video(video) -> None:
         unsafe_allow_html=True)
 
 
+def _studied(store, user: str, slug: str) -> None:
+    """Count a section's own rerun as an interaction on the study clock, as a page run is.
+
+    A full page run has just ticked the clock in the header, so there this does nothing."""
+    tick_study_clock(store, user, slug, interaction=True)
+
+
 def render_chapter(slug: str) -> None:
     chapter = chapter_by_slug(slug)
     store, user = get_store(), st.session_state["user"]
     chapters = load_chapters()
 
+    apply_before_leaving()
     _kicker(f"{chapter.section} · Chapter {chapter.number} of {len(chapters)}")
     st.title(chapter.title, anchor=False)
     st.markdown(f"**{chapter.tagline}** {chapter.summary}")
@@ -79,11 +88,57 @@ def render_chapter(slug: str) -> None:
     _section("Symbol glossary", "4 · name it")
     glossary(chapter, key=slug)
 
-    _section("Plug in a value", "5 · try it")
-    values = plug_in(chapter, key=slug)
+    # Each interactive section below is a fragment: a check, an edit, a hint or a moved control
+    # reruns only its own section, not the page. The figure is a fragment inside the plug-in's,
+    # so an edit redraws the figure it drives, and a moved control redraws only the figure.
+    @st.fragment(key=f"{slug}.try_it")
+    def try_it():
+        _studied(store, user, slug)
+        _section("Plug in a value", "5 · try it")
+        values = plug_in(chapter, key=slug)
+        _section("Interactive", "6 · touch it")
+        touch_it(values)
 
-    _section("Interactive", "6 · touch it")
-    figure(chapter, values, key=slug)       # the plugged-in values drive the figure
+    @st.fragment(key=f"{slug}.touch_it")
+    def touch_it(values):
+        _studied(store, user, slug)
+        figure(chapter, values, key=slug)       # the plugged-in values drive the figure
+
+    @st.fragment(key=f"{slug}.solve_it")
+    def solve_it():
+        if st.session_state.pop(f"{slug}.practice.newly_mastered", False):
+            st.rerun(scope="app")          # the header's mastered count changes: redraw it
+        _studied(store, user, slug)
+        solved = store.solved(user).get(slug, set())
+        progress = store.chapter_progress(user).get(slug, ChapterProgress())
+        mastered = is_mastered(progress)
+        if mastered:
+            st.success("Chapter mastered: you can solve it, say it and type it.", icon=":material/verified:")
+        else:
+            st.caption("To master this chapter: " + "; ".join(progress.missing()) + ".")
+
+        def record_attempt(number, text, result):
+            try:
+                store.record_attempt(user, slug, number, text, result.verdict)
+            except StoreError as exc:
+                st.session_state[f"{slug}.practice.store_error"] = str(exc)
+                return
+            if result.ok and not mastered and is_mastered(
+                    store.chapter_progress(user).get(slug, ChapterProgress())):
+                st.session_state[f"{slug}.practice.newly_mastered"] = True
+
+        practice(chapter, solved=solved, wrong_tries=store.wrong_tries(user, slug),
+                 on_attempt=record_attempt, key=f"{slug}.practice")
+        if err := st.session_state.pop(f"{slug}.practice.store_error", None):
+            st.error(err)
+
+    @st.fragment(key=f"{slug}.keep_it")
+    def keep_it():
+        _studied(store, user, slug)
+        notes(store.note(user, slug), on_save=lambda body: store.save_note(user, slug, body),
+              key=f"{slug}.notes")
+
+    try_it()
     if chapter.video:
         _video(chapter.video)
 
@@ -96,26 +151,10 @@ def render_chapter(slug: str) -> None:
                    key=slug)
 
     _section("Practice", "8 · solve it")
-    solved = store.solved(user).get(slug, set())
-    progress = store.chapter_progress(user).get(slug, ChapterProgress())
-    if is_mastered(progress):
-        st.success("Chapter mastered: you can solve it, say it and type it.", icon=":material/verified:")
-    else:
-        st.caption("To master this chapter: " + "; ".join(progress.missing()) + ".")
-
-    def record_attempt(number, text, result):
-        try:
-            store.record_attempt(user, slug, number, text, result.verdict)
-        except StoreError as exc:
-            st.session_state[f"{slug}.practice.store_error"] = str(exc)
-
-    practice(chapter, solved=solved, wrong_tries=store.wrong_tries(user, slug),
-             on_attempt=record_attempt, key=f"{slug}.practice")
-    if err := st.session_state.pop(f"{slug}.practice.store_error", None):
-        st.error(err)
+    solve_it()
 
     _section("Notes", "9 · keep it")
-    notes(store.note(user, slug), on_save=lambda body: store.save_note(user, slug, body), key=f"{slug}.notes")
+    keep_it()
 
     st.divider()
     prev_col, next_col = st.columns(2)

@@ -13,6 +13,73 @@ import streamlit as st
 
 from core.store import NOTE_LIMIT, NoteTooLong, StoreError
 
+# A click on a page link while a text field still holds an edit: the browser sends the page
+# change first and the field's edit a moment later, and the server folds the two into one run
+# of the page the edit came from, so the click is lost (and the edit can be lost with it).
+# This listener holds such a click back until the edit's run is over, then clicks again.
+_LEAVE_JS = """
+const LINKS = '[data-testid="stSidebarNav"] a, [data-testid="stPageLink"] a';
+const BUSY = ["running", "rerunRequested"];
+const FIRST_RUN_MS = 400;   // an edit's run has started by then, if the edit needs one
+const GIVE_UP_MS = 10000;   // never hold a click longer than this
+
+export default function () {
+  let edited = null;        // the field typed in since it was last applied
+  let leaving = false;      // the field was still edited when the pointer went down
+  let replaying = false;
+  const busy = () => BUSY.includes(
+    document.querySelector('[data-testid="stApp"]')?.getAttribute("data-test-script-state"));
+  const onInput = (e) => {
+    if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) edited = e.target;
+  };
+  const onKey = (e) => {   // Enter (Ctrl+Enter in a text area) applies the edit
+    if (e.key === "Enter" && (e.target instanceof HTMLInputElement || e.ctrlKey || e.metaKey)) edited = null;
+  };
+  const onDown = () => { leaving = edited !== null && document.activeElement === edited; };
+  const onClick = (e) => {
+    const link = e.target instanceof Element ? e.target.closest(LINKS) : null;
+    if (replaying || !leaving || !link) return;
+    leaving = false;
+    edited = null;
+    e.preventDefault();
+    e.stopImmediatePropagation();
+    const t0 = performance.now();
+    let ran = false;
+    const wait = () => {
+      const now = performance.now();
+      if (busy()) ran = true;
+      const done = ran ? !busy() : now - t0 > FIRST_RUN_MS;
+      if (!done && now - t0 < GIVE_UP_MS) { setTimeout(wait, 15); return; }
+      replaying = true;
+      try { link.click(); } finally { replaying = false; }
+    };
+    wait();
+  };
+  document.addEventListener("input", onInput, true);
+  document.addEventListener("keydown", onKey, true);
+  document.addEventListener("pointerdown", onDown, true);
+  document.addEventListener("click", onClick, true);
+  return () => {
+    document.removeEventListener("input", onInput, true);
+    document.removeEventListener("keydown", onKey, true);
+    document.removeEventListener("pointerdown", onDown, true);
+    document.removeEventListener("click", onClick, true);
+  };
+}
+"""
+_leave = st.components.v2.component("formula_lab.apply_before_leaving", html="<span hidden></span>\n",
+                                    js=_LEAVE_JS)
+_LEAVE_HIDE = ("<style>\n.st-key-fl-apply-before-leaving, div:has(> .st-key-fl-apply-before-leaving) "
+               "{ display: none !important; }\n</style>")
+
+
+def apply_before_leaving() -> None:
+    """Mount, once per page, the listener that lets a page link wait for a field's edit to be
+    applied (the note saved, the plug-in value worked) before it changes page."""
+    st.html(_LEAVE_HIDE)
+    with st.container(key="fl-apply-before-leaving"):
+        _leave(key="fl.apply_before_leaving")
+
 
 def notes(saved: tuple[str, datetime] | None, *, on_save: Callable[[str], datetime], key: str) -> None:
     text_key, status_key = f"{key}.text", f"{key}.status"

@@ -1,7 +1,7 @@
 """Practice: one problem at a time, checked exactly, with hints and a worked solution.
 
 The component never touches the database. ``on_attempt(problem_number, text,
-result)`` is called (from the Check callback, before the page re-runs) so the
+result)`` is called (from the Check callback, before its section re-runs) so the
 page can record the attempt; ``solved`` and ``wrong_tries`` come from the page.
 """
 from __future__ import annotations

@@ -42,7 +42,7 @@ def store_banner(store: Store) -> None:
         st.warning(store.problem, icon=":material/warning:")
 
 
-def _tick(store: Store, user: str, page: str, interaction: bool) -> None:
+def tick_study_clock(store: Store, user: str, page: str, interaction: bool) -> None:
     clock = st.session_state.setdefault("clock", StudyClock())
     credit = clock.tick(time.monotonic(), page, interaction)
     if credit:
@@ -54,11 +54,11 @@ def _tick(store: Store, user: str, page: str, interaction: bool) -> None:
 
 def header(store: Store, user: str, page: str) -> None:
     """Record study time for this run, then show the live stats bar."""
-    _tick(store, user, page, interaction=True)
+    tick_study_clock(store, user, page, interaction=True)
 
     @st.fragment(run_every=HEARTBEAT_SECONDS)
     def _bar():
-        _tick(store, user, page, interaction=False)
+        tick_study_clock(store, user, page, interaction=False)
         h = stats.header_stats(store, user, [c.slug for c in load_chapters()])
         items = [
             ("Today", stats.format_duration(h.today_seconds)),
