@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 import core.plug_in as engine
+from core.plug_in.base import spoken_symbol
 from core.content import Chapter
 
 
@@ -60,7 +61,11 @@ def plug_in(chapter: Chapter, *, key: str) -> dict[str, object]:
         if field not in st.session_state:
             st.session_state[field] = st.session_state.get(kept, spec.default)
         with column:
-            texts[spec.name] = st.text_input(f"${spec.symbol}$ — {spec.description}", key=field)
+            # The formula's symbol is drawn above the field; the field's own label (its name for
+            # a screen reader, which would read LaTeX source aloud) is the symbol as it is said.
+            st.markdown(f"${spec.symbol}$ — {spec.description}", width="stretch")
+            texts[spec.name] = st.text_input(f"{spoken_symbol(spec.symbol)} — {spec.description}",
+                                             key=field, label_visibility="collapsed")
         st.session_state[kept] = texts[spec.name]
 
     parsed, errors, outcome = _work(chapter.slug, tuple(texts.items()))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 import math
+import re
 from decimal import Decimal
 
 import mpmath
@@ -25,6 +26,24 @@ class Input:
     kind: str            # "number", "vector", "matrix" or "number or vector"
     default: str         # practice-answer syntax, from the chapter's worked example
     description: str
+
+
+def spoken_symbol(latex: str) -> str:
+    """How a plug-in input's symbol is said, for a screen reader's name of its field:
+    "\\mathbf{v}" is "vector v", "\\mathbf{A}" "matrix A", "\\hat{\\mathbf{y}}" "vector y hat",
+    "\\theta_t" "theta sub t", "\\nabla_\\theta L" "gradient of L with respect to theta"."""
+    text = latex.strip()
+    if m := re.fullmatch(r"\\nabla_\\?(\w+)\s*(\w+)", text):
+        return f"gradient of {spoken_symbol(m[2])} with respect to {spoken_symbol(m[1])}"
+    if m := re.fullmatch(r"\\hat\{(.+)\}", text):
+        return f"{spoken_symbol(m[1])} hat"
+    if m := re.fullmatch(r"\\mathbf\{(\w)\}", text):
+        return f"{'matrix' if m[1].isupper() else 'vector'} {m[1]}"
+    if m := re.fullmatch(r"(.+?)_\{?(\w+)\}?", text):
+        return f"{spoken_symbol(m[1])} sub {spoken_symbol(m[2])}"
+    if m := re.fullmatch(r"\\(\w+)", text):       # a Greek letter: its name
+        return m[1]
+    return re.sub(r"[\\{}]", "", text)
 
 
 @dataclass(frozen=True)

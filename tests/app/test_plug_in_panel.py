@@ -152,3 +152,20 @@ def test_the_panel_returns_plain_values_and_leaves_out_what_does_not_parse():
     at.session_state["slug"] = "gradient_descent"
     at.run()
     assert json.loads(at.code[0].value) == {"theta": 3.0, "grad": 6.0, "eta": 0.1}
+
+
+def test_every_field_is_named_as_its_symbol_is_said_not_in_latex(at):
+    """A screen reader reads a field's label: "vector y hat — the predictions", never the
+    LaTeX source ("$\\hat{\\mathbf{y}}$ — …"); the symbol itself is drawn above the field."""
+    seen = {}
+    for chapter in CHAPTERS:
+        at.switch_page(chapter.page_file).run()
+        assert not at.exception, at.exception
+        for t in at.text_input:
+            if t.key and t.key.startswith(f"{chapter.slug}.plug_in."):
+                assert not re.search(r"[$\\{}]", t.label), t.label
+                seen[t.key] = t.label
+    assert seen["vectors.plug_in.v"] == "vector v — the vector to scale"
+    assert seen["mean_squared_error.plug_in.y_hat"] == "vector y hat — the predictions"
+    assert seen["gradient_descent.plug_in.theta"].startswith("theta sub t — ")
+    assert seen["gradient_descent.plug_in.grad"].startswith("gradient of L with respect to theta — ")
