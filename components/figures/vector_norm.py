@@ -20,7 +20,8 @@ def render(values: dict, *, key: str) -> None:
     arrow(fig, (x, 0), (x, y), color=ORANGE, name=f"v₂ = {fmt(y)}", width=2, dash="dot")
     arrow(fig, (0, 0), (x, y), color=BLUE, name=f"‖v‖ = {fmt(length)}")
     fig.add_annotation(x=x / 2, y=y / 2, text=f"‖v‖ = {fmt(length)}", showarrow=False,
-                       yshift=12, font=dict(color=BLUE, size=13))
+                       yshift=12, font=dict(color=BLUE, size=13),
+                       bgcolor="rgba(255,255,255,0.85)")   # blue on its own light box: 5:1 in either theme
     plane(fig, [v])
     left, right = beside()
     with left:
