@@ -101,8 +101,19 @@ PHONE_ONLY = {"glossary labels": ".fl-gl-label"}
 VIDEO = {"video card": "a.fl-video", "chart ticks, titles, legends": TARGETS["chart ticks, titles, legends"]}
 
 
+_ANIMATING = """() => document.getAnimations().some((a) => a.playState === "running"
+    && a.effect?.getComputedTiming().iterations !== Infinity)"""
+
+
 def _check_contrast(page, targets, where):
-    report = page.evaluate(_CONTRAST, targets)
+    # Colours are read at rest: a fade-in caught halfway (Animate's newest part, redrawn when a
+    # rerun draws the figure again) is not the colour a learner reads. So wait for every
+    # finite animation to end, measure, and measure again if one started meanwhile.
+    for _ in range(5):
+        page.wait_for_function(f"() => !({_ANIMATING})()")
+        report = page.evaluate(_CONTRAST, targets)
+        if not page.evaluate(_ANIMATING):
+            break
     missing = [name for name, r in report.items() if r["found"] == 0]
     assert not missing, f"{where}: nothing on the page matched {missing}"
     failures = [f"{name}: {f}" for name, r in report.items() for f in r["failures"]]
