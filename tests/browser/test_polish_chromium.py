@@ -84,7 +84,9 @@ TARGETS = {
     "Animate: Play": ".fl-anim-play",
     "Animate: other buttons, sound, step count": ".fl-anim-bar button, .fl-anim-sound, .fl-anim-count",
     "Animate: caption": ".fl-anim-caption",
-    "Animate: the part just added": ".fl-anim-stage .fl-new",
+    # Not "the part just added" (.fl-anim-stage .fl-new): it arrives with a fade that the page
+    # can start again at any moment, so a reading of it is a reading of the fade; at rest it
+    # is the primary colour on its own light tint, the Play button's pair.
     "speed: chosen chip": '.fl-speed button[aria-pressed="true"]',
     "speed: other chips": '.fl-speed button[aria-pressed="false"]',
     "header stats": ".fl-stat",
