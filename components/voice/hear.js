@@ -1,6 +1,9 @@
-// Plays one line of speech for each new press of a Hear it button. Every run of the page
-// sends the button's newest press number; a number is played once, so a run cut short by
-// another widget's rerun loses no press, and a page left and opened again replays nothing.
+// Plays one line of speech for each new press of a Hear it button. A click of the button
+// (mouse, finger, keyboard or shortcut) is given a new token, kept as this component's
+// state value: unlike the button's own one-run trigger it goes out with every later
+// rerun, so a rerun that another widget starts a moment after the press cannot lose it.
+// Every run of the page sends the newest press number; a number is played once, so a
+// page left and opened again replays nothing.
 // Audio from the server is played with new Audio(url); with no server voice the
 // browser's own speechSynthesis speaks the text. The speed is a browser preference
 // (localStorage "fl.voice.rate", set by the speed control).
@@ -16,8 +19,33 @@ function stopAll() {
   if (window.speechSynthesis) window.speechSynthesis.cancel();
 }
 
-export default function ({ data }) {
+// box class -> the newest setStateValue of the player in it (a remounted player replaces it).
+const senders = (window.__flHearSenders = window.__flHearSenders || new Map());
+let clicks = 0;
+
+function listen() {
+  if (window.__flHearListening) return;
+  window.__flHearListening = true;
+  // Capture phase: the token is set before the button's own handler sends its rerun, so
+  // that rerun carries it too.
+  document.addEventListener("click", (e) => {
+    const button = e.target instanceof Element ? e.target.closest("button") : null;
+    if (!button) return;
+    for (const [box, send] of senders) {
+      if (button.closest("." + box)) {
+        send("press", Date.now().toString(36) + "-" + (++clicks));
+        return;
+      }
+    }
+  }, true);
+}
+
+export default function ({ data, setStateValue }) {
   if (!data) return;
+  if (data.box) {
+    listen();
+    senders.set(data.box, setStateValue);
+  }
   const seen = played.get(data.id);
   played.set(data.id, data.press);
   if (!data.press || data.press === seen) return;

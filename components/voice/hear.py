@@ -22,13 +22,23 @@ def _css_key(key: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "-", key)
 
 
-def _count_press(box: dict) -> None:
-    # No Streamlit call in here, on purpose. Streamlit may stop a callback at any read or
-    # write of st.session_state when another widget's rerun is already waiting (it takes
-    # that for the callback's own st.rerun()), and a press counted there was lost about one
-    # time in three on a busy machine. A plain dict kept in the session is written without
-    # such a stop.
-    box["presses"] += 1
+def _count_click(box: dict) -> None:
+    # No Streamlit call in here, on purpose: Streamlit may stop a callback at any read or
+    # write of st.session_state when another widget's rerun is already waiting.
+    box["clicks"] += 1
+
+
+def _browser_press(key: str):
+    """The newest press the browser has sent for this button, or None before any.
+
+    hear.js gives every click of the button a new token and keeps it as the player's
+    state value. A state value, unlike the button's one-run trigger, goes out with every
+    later rerun, whoever causes it: beside busy processes a trigger was seen lost before
+    any callback ran (about one press in five), a state value cannot be.
+    """
+    state = st.session_state.get(f"{key}.player")
+    press = state.get("press") if hasattr(state, "get") else None
+    return press if isinstance(press, str) and 0 < len(press) <= 64 else None
 
 
 def hear_it(text, *, key, label="Hear it"):
@@ -37,26 +47,35 @@ def hear_it(text, *, key, label="Hear it"):
     The server's voice (core.tts) makes the audio, cached; with no server voice the
     browser's speechSynthesis reads the text. Each press plays again.
     """
-    box = st.session_state.setdefault(f"{key}.presses", {"presses": 0, "answered": 0})
+    box = st.session_state.setdefault(
+        f"{key}.presses", {"presses": 0, "answered": 0, "clicks": 0, "token": None,
+                           "browser": False})
     with st.container(key=f"fl-hear-{_css_key(key)}", horizontal=True, gap="small",
                       vertical_alignment="center", width="content"):
-        # The press is counted in the button's callback, which Streamlit runs before the
-        # script body: another widget's rerun a moment later can cut the press's run short
-        # before it reaches this line, and a value read from st.button would then be lost.
         st.button(label, key=f"{key}.button", icon=":material/volume_up:",
-                  on_click=_count_press, args=(box,))
+                  on_click=_count_click, args=(box,))
+        # In a browser a press is the newest token hear.js sent; the button's own click
+        # only counts where no script runs in the page (a test harness).
+        token = _browser_press(key)
+        if token is not None:
+            box["browser"] = True
+            if token != box["token"]:
+                box["token"] = token
+                box["presses"] += 1
+        elif not box["browser"]:
+            box["presses"] = box["clicks"]
         presses = box["presses"]
         new_press = presses != box["answered"]
         box["answered"] = presses
-        # The newest press goes out with every run, not only with the run of the click,
-        # for the same reason. The browser plays each press number once (hear.js); the
-        # line is cached after the first.
-        data = {"id": key, "press": presses}
+        # The newest press goes out with every run: the browser plays each press number
+        # once (hear.js); the line is cached after the first.
+        data = {"id": key, "press": presses, "box": f"st-key-fl-hear-{_css_key(key)}"}
         if presses:
             speech = tts.synthesize(text)
             data.update(text=text, src=audio_url(speech, coordinates=key) if speech.audio else "",
                         engine=speech.engine)
-        _player(key=f"{key}.player", data=data, width="content")
+        _player(key=f"{key}.player", data=data, width="content",
+                on_press_change=lambda: None)
     return new_press
 
 

@@ -42,7 +42,8 @@ def test_hear_it_and_animate_with_the_server_voice(app, tmp_path, monkeypatch):
     # Hear it: each press is a new number, which the browser plays once. The newest press
     # and its audio go out with every run after it, so a run cut short loses nothing.
     hear = f"{SLUG}.pronunciation.hear"
-    assert data(at, f"{hear}.player") == {"id": hear, "press": 0}
+    assert data(at, f"{hear}.player") == {"id": hear, "press": 0,
+                                          "box": f"st-key-fl-hear-{SLUG}-pronunciation-hear"}
     at.button(key=f"{hear}.button").click().run()
     assert not at.exception, at.exception
     first = data(at, f"{hear}.player")
@@ -52,6 +53,19 @@ def test_hear_it_and_animate_with_the_server_voice(app, tmp_path, monkeypatch):
     at.button(key=f"{hear}.button").click().run()
     assert data(at, f"{hear}.player")["press"] == 2 and data(at, f"{hear}.player")["src"]
     assert tts.cached(chapter.pronunciation).engine == "piper"
+
+    # In a browser each click is a token hear.js keeps as the player's state value, sent
+    # with every later run: a new token is one press, the same token again is none, and the
+    # button's own click no longer counts (it would count the same press twice).
+    at.session_state[f"{hear}.player"] = {"press": "k1-1"}
+    at.run()
+    assert data(at, f"{hear}.player")["press"] == 3
+    at.run()
+    at.button(key=f"{hear}.button").click().run()
+    assert data(at, f"{hear}.player")["press"] == 3
+    at.session_state[f"{hear}.player"] = {"press": "k1-2"}
+    at.run()
+    assert data(at, f"{hear}.player")["press"] == 4
 
     sym = f"{SLUG}.glossary.hear.1"
     at.button(key=f"{sym}.button").click().run()
