@@ -36,15 +36,28 @@ def plane(fig: go.Figure, points, *, pad: float = 0.6, height: int = 380, title:
     return layout(fig, height=height, title=title)
 
 
-def layout(fig: go.Figure, *, height: int = 360, title: str = "") -> go.Figure:
-    """Small margins and a legend under the plot, so it reads at phone width."""
+def layout(fig: go.Figure, *, height: int = 360, title: str = "", auto_margin: bool = False) -> go.Figure:
+    """Small margins and a legend under the plot, so it reads at phone width.
+
+    Number axes get fixed margins that fit their tick labels (and a title where the axis has
+    one). Plotly's automargin draws the figure, measures the labels and draws it again, and a
+    chart is drawn anew on every change: it cost about 70 ms of each 270 ms figure move in
+    Chromium. Figures whose labels are words (a heatmap's tokens, a bar chart's classes) keep
+    it, with ``auto_margin``.
+    """
+    if auto_margin:
+        margin = dict(l=8, r=8, t=36 if title else 10, b=8)
+    else:
+        titled = lambda axis: bool(axis.title and axis.title.text)
+        margin = dict(l=40 + 22 * titled(fig.layout.yaxis), r=12, t=36 if title else 10,
+                      b=28 + 22 * titled(fig.layout.xaxis))
     fig.update_layout(
-        height=height, margin=dict(l=8, r=8, t=36 if title else 10, b=8),
+        height=height, margin=margin,
         title=dict(text=title, x=0, font=dict(size=14)) if title else None,
         legend=dict(orientation="h", yanchor="top", y=-0.08, x=0, font=dict(size=12)),
         font=dict(size=12), dragmode=False, hovermode="closest")
-    fig.update_xaxes(fixedrange=True, automargin=True)
-    fig.update_yaxes(fixedrange=True, automargin=True)
+    fig.update_xaxes(fixedrange=True, automargin=auto_margin)
+    fig.update_yaxes(fixedrange=True, automargin=auto_margin)
     return fig
 
 

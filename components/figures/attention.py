@@ -79,7 +79,7 @@ def _figure(Qs, K, V, results, scaled, queries, keys) -> go.Figure:
     fig.update_yaxes(showticklabels=False, row=2, col=2)  # the queries, written at the left of the row
     fig.update_yaxes(showticklabels=False, row=2, col=3)
     fig.update_annotations(font_size=12)
-    layout(fig, height=480)
+    layout(fig, height=480, auto_margin=True)
     fig.update_layout(margin=dict(t=28))
     return fig
 

@@ -51,11 +51,11 @@ def render(values: dict, *, key: str) -> None:
                              marker=dict(color=ORANGE, size=13)))
     fig.update_xaxes(title=f"probability given to the true class ({true})", range=[0, 1])
     fig.update_yaxes(title="loss", range=[0, 4.8])
-    legend_inside(layout(fig, height=300, title=f"L = −log {fmt(p_true, 2)} = {fmt(loss)}"))
+    legend_inside(layout(fig, height=300, auto_margin=True, title=f"L = −log {fmt(p_true, 2)} = {fmt(loss)}"))
     bars = go.Figure(go.Bar(x=names, y=grad, text=[fmt(g) for g in grad], textposition="outside",
                             marker_color=[GREEN if g < 0 else RED for g in grad], name="p − y"))
     bars.update_yaxes(range=[-1.15, 1.15], title="∂L/∂z = p − y")
-    layout(bars, height=260, title="Gradient per logit: push the true class up, the rest down")
+    layout(bars, height=260, auto_margin=True, title="Gradient per logit: push the true class up, the rest down")
     left, right = beside()
     with left:
         show(fig, key=f"{key}.chart")

@@ -66,7 +66,7 @@ def render(values: dict, *, key: str) -> None:
         fig.add_annotation(x=x, y=0.85, text=f"<b>{label}</b>", showarrow=False)
     fig.update_xaxes(visible=False, range=[-0.7, xc + len(C[0]) - 0.3])
     fig.update_yaxes(visible=False, range=[-rows + 0.3, 1.3], scaleanchor="x", scaleratio=1)
-    layout(fig, height=70 + 52 * rows)
+    layout(fig, height=70 + 52 * rows, auto_margin=True)
     fig.update_layout(clickmode="event+select")
     terms = " + ".join(f"{fmt(A[i][k])}·{fmt(B[k][j])}" for k in range(p))
     left, right = beside()

@@ -32,7 +32,7 @@ def render(values: dict, *, key: str) -> None:
                            marker_color=[ORANGE if i == top else BLUE for i in range(n)],
                            hovertemplate="%{x}: p = %{y:.3f}<extra></extra>", name="p"))
     fig.update_yaxes(range=[0, 1.12], title="probability")
-    layout(fig, height=320, title=f"Σ p = {fmt(sum(p))} · argmax {labels[top]}")
+    layout(fig, height=320, auto_margin=True, title=f"Σ p = {fmt(sum(p))} · argmax {labels[top]}")
     left, right = beside()
     with left:
         show(fig, key=f"{key}.chart")
