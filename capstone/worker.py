@@ -39,28 +39,46 @@ def lower_priority(by=NICENESS):
         return None
 
 
+def idle_cpu_seconds():
+    """Seconds all CPUs together have spent idle since boot (/proc/stat's idle and iowait),
+    or None where the system does not say."""
+    try:
+        with open("/proc/stat", "rb") as f:
+            fields = f.readline().split()
+        return (int(fields[4]) + int(fields[5])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 class ThreadGovernor:
     """Fewer threads while other processes hold the CPUs, the full count again once they
     let go. A run niced below everything else gets a small share of each core on a busy
     machine, and its threads then wait on each other at every operation: with two threads
     beside two busy processes on two cores, 100 steps of the batch-of-one preset had not
-    finished after 100 s (one took 600 s), and one thread took 73 s. So: one thread when the
-    load average already fills the cores at the start, or when a window of at least
-    window_s seconds gave the process under half the CPU time its threads could use; back to
-    the full count when the load average leaves half a core idle. The clocks and setters are
-    arguments so that tests can drive it."""
+    finished after 100 s (one took 600 s), and one thread took 73 s.
+
+    Judged over windows of at least window_s seconds: one thread when the process got under
+    half the CPU time its threads could use *and* the machine had under half a core idle
+    (others hold the cores); the full count again once half a core sat idle. The idle time
+    is the system's own (/proc/stat), not the load average: the load average counts this
+    run's threads and trails by a minute, and a page-started run judged by it stayed on one
+    thread for most of a run beside a quiet server and browser (351 s against the command
+    line's 252 s). A window in which the run itself was less busy (an evaluation, a sample)
+    leaves cores idle and is not taken for starvation. Where the system gives no idle time,
+    the load average stands in. The clocks and setters are arguments so that tests can
+    drive it."""
 
     def __init__(self, threads, *, cores, set_threads, window_s=3.0, cpu=time.process_time,
-                 wall=time.monotonic, load=os.getloadavg):
+                 wall=time.monotonic, load=os.getloadavg, idle=idle_cpu_seconds):
         self.full, self.cores, self.window_s = max(1, threads), cores, window_s
-        self._set, self._cpu, self._wall, self._load = set_threads, cpu, wall, load
+        self._set, self._cpu, self._wall, self._load, self._idle = set_threads, cpu, wall, load, idle
         self.threads = self.full
         if self.full > 1 and self._load()[0] >= cores:
             self._use(1)
         self._mark()
 
     def _mark(self):
-        self._cpu0, self._wall0 = self._cpu(), self._wall()
+        self._cpu0, self._wall0, self._idle0 = self._cpu(), self._wall(), self._idle()
 
     def _use(self, n):
         self.threads = n
@@ -72,9 +90,14 @@ class ThreadGovernor:
         if self.full == 1 or elapsed < self.window_s:
             return self.threads
         share = (self._cpu() - self._cpu0) / elapsed
-        if self.threads > 1 and share < 0.5 * self.threads:
+        idle_now = self._idle()
+        if idle_now is not None and self._idle0 is not None:
+            idle = (idle_now - self._idle0) / elapsed          # cores idle on average
+        else:
+            idle = self.cores - self._load()[0]
+        if self.threads > 1 and share < 0.5 * self.threads and idle < 0.5:
             self._use(1)
-        elif self.threads < self.full and self._load()[0] < self.cores - 0.5:
+        elif self.threads < self.full and idle >= 0.5:
             self._use(self.full)
         self._mark()
         return self.threads

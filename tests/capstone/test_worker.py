@@ -55,19 +55,24 @@ def test_worker_explains_bad_input():
 
 
 class _Clocks:
-    """Hand-driven process CPU time, wall time and load average for ThreadGovernor."""
+    """Hand-driven process CPU time, wall time, load average and the system's idle CPU time
+    for ThreadGovernor (idle=None: a system that does not say)."""
 
-    def __init__(self, load=0.5):
-        self.cpu, self.wall, self.load, self.set_to = 0.0, 0.0, load, []
+    def __init__(self, load=0.5, idle=0.0):
+        self.cpu, self.wall, self.load, self.idle, self.set_to = 0.0, 0.0, load, idle, []
 
     def governor(self, threads=2, cores=2):
         return ThreadGovernor(threads, cores=cores, set_threads=self.set_to.append,
                               cpu=lambda: self.cpu, wall=lambda: self.wall,
-                              load=lambda: (self.load, self.load, self.load))
+                              load=lambda: (self.load, self.load, self.load),
+                              idle=lambda: self.idle)
 
-    def run(self, seconds, share):
+    def run(self, seconds, share, idle=0.0):
+        """``seconds`` pass; this process uses ``share`` of a core, ``idle`` cores sit idle."""
         self.wall += seconds
         self.cpu += seconds * share
+        if self.idle is not None:
+            self.idle += seconds * idle
 
 
 def test_a_starved_run_drops_to_one_thread_and_takes_them_back_when_the_cores_free():
@@ -76,16 +81,44 @@ def test_a_starved_run_drops_to_one_thread_and_takes_them_back_when_the_cores_fr
     assert g.threads == 2 and c.set_to == []
     c.run(1.0, share=0.2)
     assert g.check() == 2                        # under a window: no judgement yet
-    c.run(2.5, share=0.2)                        # 3.5 s at a fifth of a core: starved
+    c.run(2.5, share=0.2, idle=0.0)              # 3.5 s at a fifth of a core, no core idle
     assert g.check() == 1 and c.set_to == [1]
+    c.load = 1.2                                 # the load average has not caught up yet…
+    c.run(5, share=0.1, idle=0.1)
+    assert g.check() == 1                        # …but the cores are still taken
+    c.load = 2.5                                 # the load average still reads busy…
+    c.run(5, share=1.0, idle=0.9)                # …but most of a core sat idle: take them back
+    assert g.check() == 2 and c.set_to == [1, 2]
+    c.run(5, share=1.8, idle=0.1)                # two threads, both busy: stays
+    assert g.check() == 2 and c.set_to == [1, 2]
+
+
+def test_a_quiet_spell_of_the_run_itself_is_not_starvation():
+    """An evaluation or a sample keeps fewer cores busy: the run's share falls, but the cores
+    are idle, not held by others, so the threads stay."""
+    c = _Clocks(load=1.9)
+    g = c.governor()
+    c.run(4, share=0.6, idle=1.3)
+    assert g.check() == 2 and c.set_to == []
+
+
+def test_without_the_systems_idle_time_the_load_average_stands_in():
+    c = _Clocks(idle=None)
+    g = c.governor()
     c.load = 2.4
-    c.run(5, share=0.1)
-    assert g.check() == 1                        # the cores are still taken
-    c.load = 1.2                                 # this run's one thread and a little more
+    c.run(4, share=0.2)
+    assert g.check() == 1 and c.set_to == [1]
+    c.run(5, share=0.9)
+    assert g.check() == 1                        # 2.4 of 2 cores: none free
+    c.load = 1.2
     c.run(5, share=1.0)
     assert g.check() == 2 and c.set_to == [1, 2]
-    c.run(5, share=1.8)                          # two threads, both busy: stays
-    assert g.check() == 2 and c.set_to == [1, 2]
+
+
+def test_the_systems_idle_time_is_read():
+    from capstone.worker import idle_cpu_seconds
+    first = idle_cpu_seconds()
+    assert first is None or first >= 0
 
 
 def test_a_run_that_starts_on_busy_cores_starts_with_one_thread_and_one_thread_is_left_alone():
