@@ -3,6 +3,10 @@
 ``on_save(body)`` persists the text (the page passes a function that writes
 through core.store) and may raise; the message is shown and the draft stays in
 the box, so nothing typed and nothing already saved is lost.
+
+Notes are versioned, append-only: when a save finds that another version was saved
+since this page loaded (another tab, or another visitor on the same profile), both
+stay in the history and the learner is shown the other one and picks which to keep.
 """
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from typing import Callable
 
 import streamlit as st
 
-from core.store import NOTE_LIMIT, NoteTooLong, StoreError
+from core.store import NOTE_LIMIT, NoteTooLong, SavedNote, StoreError
 
 # A click on a page link while a text field still holds an edit: the browser sends the page
 # change first and the field's edit a moment later, and the server folds the two into one run
@@ -81,19 +85,46 @@ def apply_before_leaving() -> None:
         _leave(key="fl.apply_before_leaving")
 
 
-def notes(saved: tuple[str, datetime] | None, *, on_save: Callable[[str], datetime], key: str) -> None:
+def _outcome(result: SavedNote | datetime) -> SavedNote:
+    return result if isinstance(result, SavedNote) else SavedNote(result, None, lasting=True)
+
+
+def notes(saved: tuple[str, datetime] | None, *, on_save: Callable[[str], SavedNote | datetime], key: str) -> None:
     text_key, status_key = f"{key}.text", f"{key}.status"
+    base_key, conflict_key = f"{key}.base", f"{key}.conflict"   # the version the box started from
     if text_key not in st.session_state:
         st.session_state[text_key] = saved[0] if saved else ""
+        st.session_state[base_key] = saved[1] if saved else None
         st.session_state[status_key] = ("ok", f"Saved {saved[1]:%d %b %H:%M}") if saved else ("ok", "")
 
-    def _save():
-        body = st.session_state[text_key]
+    def _store(body: str, done: str) -> bool:
+        """Save ``body``; note a version saved elsewhere since the box's version. False: not saved."""
         try:
-            at = on_save(body)
-            st.session_state[status_key] = ("ok", f"Saved {at:%H:%M:%S}")
+            out = _outcome(on_save(body))
         except (NoteTooLong, StoreError) as exc:
             st.session_state[status_key] = ("error", str(exc))
+            return False
+        base = st.session_state.get(base_key)
+        if out.replaced and out.replaced[0] != body and (base is None or out.replaced[1] > base):
+            st.session_state[conflict_key] = out.replaced
+        st.session_state[base_key] = out.at
+        st.session_state[status_key] = (
+            ("ok", f"{done} {out.at:%H:%M:%S}") if out.lasting
+            else ("warn", f"{done} {out.at:%H:%M:%S} for this session only: {out.caveat}.", out))
+        return True
+
+    def _save():
+        _store(st.session_state[text_key], "Saved")
+
+    def _keep_mine():
+        st.session_state.pop(conflict_key, None)   # yours is already the latest version
+
+    def _keep_theirs(conflict: tuple[str, datetime]):
+        st.session_state.pop(conflict_key, None)
+        if _store(conflict[0], "Kept the other version, saved again"):
+            st.session_state[text_key] = conflict[0]
+        else:
+            st.session_state[conflict_key] = conflict      # not saved: the choice stays open
 
     write, preview = st.tabs(["Write", "Preview"])
     with write:
@@ -101,9 +132,26 @@ def notes(saved: tuple[str, datetime] | None, *, on_save: Callable[[str], dateti
                      placeholder="Write what clicked, what didn't, your own example…",
                      help=f"Saved automatically when you click away or press Ctrl+Enter. Up to {NOTE_LIMIT:,} characters.")
         body = st.session_state[text_key]
-        kind, message = st.session_state.get(status_key, ("ok", ""))
+        if conflict := st.session_state.get(conflict_key):
+            theirs, their_at = conflict
+            st.warning(f"Another version of this note was saved at {their_at:%d %b %H:%M:%S}, after this page "
+                       "loaded (in another tab, or by someone else using this profile). Yours was saved after "
+                       "it; both versions are kept in the note's history. Which one should be the note?",
+                       icon=":material/difference:")
+            with st.container(border=True):
+                st.caption("The other version")
+                st.code(theirs, language="markdown", wrap_lines=True)
+            mine, other = st.columns(2)
+            mine.button("Keep mine", key=f"{key}.keep_mine", on_click=_keep_mine, width="stretch")
+            other.button("Keep theirs", key=f"{key}.keep_theirs", on_click=_keep_theirs, args=(conflict,),
+                         width="stretch")
+        kind, message, *held = st.session_state.get(status_key, ("ok", ""))
+        if kind == "warn" and held and held[0].in_memory and not held[0].in_memory():
+            kind, message = "ok", f"Saved {held[0].at:%H:%M:%S}, now in the progress file"   # the store moved in
         if kind == "error":
             st.error(message, icon=":material/warning:")
+        elif kind == "warn":
+            st.warning(f"{message} · {len(body):,} / {NOTE_LIMIT:,} characters", icon=":material/save:")
         else:
             st.caption(f"{message} · {len(body):,} / {NOTE_LIMIT:,} characters" if message
                        else f"{len(body):,} / {NOTE_LIMIT:,} characters")

@@ -38,6 +38,11 @@ def style() -> None:
 
 
 def store_banner(store: Store) -> None:
+    """Each page run: a store that fell back tries its file again (at most every few seconds),
+    then whatever is still wrong is said at the top of the page."""
+    if store.try_file():
+        st.toast("The progress file is free again: what was saved meanwhile is now in it.",
+                 icon=":material/database:")
     if store.problem:
         st.warning(store.problem, icon=":material/warning:")
 
