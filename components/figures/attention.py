@@ -64,7 +64,7 @@ def _figure(Qs, K, V, results, scaled, queries, keys) -> go.Figure:
     """The six heatmaps; cached, since six subplots are the most expensive figure to build."""
     r = dict(zip(("scores", "weights", "out"), results))
     dims = lambda n, p: [f"{p}{i + 1}" for i in range(n)]
-    fig = make_subplots(rows=2, cols=3, vertical_spacing=0.16, horizontal_spacing=0.09,
+    fig = make_subplots(rows=2, cols=3, vertical_spacing=0.16, horizontal_spacing=0.13,
                         subplot_titles=("Q (queries)", "K (keys)", "V (values)",
                                         "scores QKᵀ" + (" / √d_k" if scaled else ""),
                                         "weights (softmax)", "output"))
