@@ -20,6 +20,7 @@ PROFILE_MAX = 40               # characters of a normalised profile name
 # A longer name is refused before it is normalised (NFKC can make a text many times longer).
 PROFILE_INPUT_MAX = 4 * PROFILE_MAX
 _ALLOWED = re.compile(r"[a-z0-9 ._-]+")
+_MARKS = re.compile(r"[0-9 ._-]")        # allowed beside the letters of any one script
 _LOCAL_HOSTS = {"localhost", "localhost.localdomain", ""}
 SHARED_SERVER_WARNING = (
     "This app is open to others at this address and nobody signs in: anyone who can reach it can "
@@ -59,17 +60,24 @@ def check_profile(raw: str) -> str:
         raise ProfileNameError(f"A profile name is at most {PROFILE_MAX} characters; this one has {len(name)}.")
     if _ALLOWED.fullmatch(name):
         return name
-    odd = next(ch for ch in name if not _ALLOWED.fullmatch(ch))
-    scripts = sorted({_script(ch) for ch in name if ch.isalpha()})
+    letter = lambda ch: unicodedata.category(ch)[0] in "LM"
+    odd = next((ch for ch in name if not (letter(ch) or _MARKS.fullmatch(ch))), None)
+    scripts = sorted({_script(ch) for ch in name if letter(ch)})
+    if odd is None and len(scripts) == 1:
+        return name            # letters of one script only (josé, мария): nothing to mistake
+    if len(scripts) > 1:                 # name the first letter from another alphabet
+        first = next(_script(ch) for ch in name if letter(ch))
+        odd = next(ch for ch in name if letter(ch) and _script(ch) != first)
     what = f"“{odd}” ({unicodedata.name(odd, 'U+%04X' % ord(odd)).lower()})"
     if len(scripts) > 1:
         raise ProfileNameError(
             f"This name mixes {' and '.join(scripts)} letters: {what} is {_script(odd)}, so the name "
             f"could look exactly like another learner's profile. A profile name is 1–{PROFILE_MAX} letters "
-            "a–z, digits, spaces, dots, dashes or underscores.")
+            "of one alphabet, digits, spaces, dots, dashes or underscores.")
     raise ProfileNameError(
-        f"A profile name is 1–{PROFILE_MAX} letters a–z, digits, spaces, dots, dashes or underscores, so "
-        f"that two names that look alike are always the same profile; {what} is not one of those.")
+        f"A profile name is 1–{PROFILE_MAX} letters of one alphabet, digits, spaces, dots, dashes or "
+        f"underscores, so that two names that look alike are always the same profile; {what} is not "
+        "one of those.")
 
 
 def auth_configured() -> bool:

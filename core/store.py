@@ -96,11 +96,13 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
         "ALTER TABLE typing_attempts ADD COLUMN keystrokes VARCHAR DEFAULT '[]'",
         "CREATE INDEX typing_user ON typing_attempts (user_id, ts)",
     ]),
-    # Local profile names are now trimmed, single-spaced and lower case ("Me " and "me" are one
-    # profile); rows saved under the old spelling of a plain-ASCII name follow it there.
+    # Local profile names are now trimmed, single-spaced, composed (NFC) and lower case ("Me "
+    # and "me" are one profile, so are "José" typed two ways); rows saved under an old spelling
+    # of a name made of letters, digits and . _ - follow it there.
     ("005_profile_names", [
-        f"UPDATE {table} SET user_id = 'local:' || lower(regexp_replace(trim(substr(user_id, 7)), ' +', ' ', 'g')) "
-        "WHERE user_id LIKE 'local:%' AND regexp_full_match(substr(user_id, 7), '[A-Za-z0-9 ._-]+') "
+        f"UPDATE {table} SET user_id = 'local:' || "
+        "lower(nfc_normalize(regexp_replace(trim(substr(user_id, 7)), ' +', ' ', 'g'))) "
+        "WHERE user_id LIKE 'local:%' AND regexp_full_match(substr(user_id, 7), '[\\p{L}\\p{M}0-9 ._-]+') "
         "AND trim(substr(user_id, 7)) <> ''"
         for table in DATA_TABLES
     ]),

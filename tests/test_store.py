@@ -174,15 +174,16 @@ def test_a_note_save_says_which_version_it_followed(store):
 def test_old_spellings_of_a_profile_join_the_normalised_one(tmp_path):
     path = tmp_path / "lab.duckdb"
     s = open_store(path)
-    for user in ["local:Me ", "local:ada  Lovelace", "local:José", "local:   "]:
+    for user in ["local:Me ", "local:ada  Lovelace", "local:José", "local:Jose\u0301", "local:   "]:
         s.record_attempt(user, "relu", 1, "0", "correct")
         s.save_note(user, "relu", f"from {user}")
     s.write("DELETE FROM schema_migrations WHERE name = '005_profile_names'")   # as a file from before
     s.close()
     s = open_store(path)
     assert sorted(r[0] for r in s.query("SELECT DISTINCT user_id FROM notes")) == \
-        ["local:   ", "local:José", "local:ada lovelace", "local:me"]
+        ["local:   ", "local:ada lovelace", "local:josé", "local:me"]
     assert s.note("local:me", "relu")[0] == "from local:Me " and s.solved("local:me") == {"relu": {1}}
+    assert s.solved("local:josé") == {"relu": {1}}         # both spellings of José, now one
     s.close()
 
 
