@@ -17,6 +17,7 @@ from components.voice import hear_it
 from core.content import Chapter
 from core.mastery import SAY_IT_BACK_TO_MASTER
 from core.speech import HIT, SUB, DEL, INS, Score, score, transcribe
+from core.speech.transcribe import check_size
 
 TYPED_ENGINE = "typed"
 ONLINE_ENGINE = "the browser's online recogniser"
@@ -101,6 +102,7 @@ def _recorder(chapter: Chapter, k: str, on_attempt) -> None:
         return
     st.session_state[f"{k}.clip_id"] = clip.file_id  # score each recording once
     try:
+        check_size(clip.size)  # a recording over the limit is refused unread, never decoded
         with st.spinner("Listening to your recording…"):
             heard = transcribe(clip.getvalue(), expected=chapter.pronunciation)
     except ValueError as exc:

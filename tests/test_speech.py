@@ -15,7 +15,7 @@ from core.content import load_chapters
 from core.mastery import SAY_IT_BACK_TO_MASTER
 from core.speech import DEL, HIT, INS, SUB, normalise, score, tokens, transcribe
 from core.speech.normalise import WORDS_IN_CAPITALS
-from core.speech.transcribe import MODEL_ENV, load_model, model_source
+from core.speech.transcribe import MAX_RECORDING_BYTES, MODEL_ENV, load_model, model_source
 from tests.speech_audio import espeak_wav, padded_wav, piper_wav
 
 CHAPTERS = load_chapters()
@@ -236,6 +236,18 @@ def test_unusable_audio_gets_a_sentence(audio, says):
     with pytest.raises(ValueError, match=says) as err:
         transcribe(audio, expected="v hat")
     assert str(err.value)[0].isupper() and str(err.value).endswith(".")
+
+
+def test_a_recording_too_big_or_no_microphone_made_gets_a_sentence():
+    """Bounds checked before decoding (tests/test_audio_bounds.py has the bombs themselves)."""
+    for audio, says in [
+        (b"RIFF" + bytes(MAX_RECORDING_BYTES), "up to 8 MB"),
+        (_wav(0.1 * np.sin(np.arange(16000) / 5), rate=2_000_000_000), "not a recording"),
+        (_wav(0.1 * np.sin(np.arange(16000) / 5), rate=4_000), "not a recording"),
+    ]:
+        with pytest.raises(ValueError, match=says) as err:
+            transcribe(audio, expected="v hat")
+        assert str(err.value)[0].isupper() and str(err.value).endswith(".")
 
 
 def test_the_model_loads_once_from_its_setting(monkeypatch):

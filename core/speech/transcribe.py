@@ -19,6 +19,7 @@ core/speech/sphinx.py, listens instead. ``FORMULA_LAB_SPEECH_ENGINES`` sets the 
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
 import struct
@@ -39,6 +40,26 @@ MAX_SECONDS = 30.0
 MIN_SECONDS = 0.3
 SECOND_OPINION_BELOW = 90.0   # percent: a biased transcript under this gets a plain decode too
 SILENCE_RMS = 1e-3        # below this (about -60 dBFS) a clip holds nothing to hear
+# Bounds checked before any decoding, so one upload cannot take the server's memory or time.
+# A 30 s recording in the formats browsers make is at most about 5.8 MB (WAV, 48 kHz 16-bit
+# stereo); WebM/Opus and Ogg are far smaller. 8 MB leaves room for headers and a slow Stop.
+MAX_RECORDING_BYTES = 8 * 2**20
+# Headers round and a learner stops a little late: decode up to this much past MAX_SECONDS so
+# the length can be named, then stop, whatever the file says about itself.
+LENGTH_MARGIN_SECONDS = 5.0
+# Sample rates a microphone or a browser records at (telephone 8 kHz to studio 192 kHz). Outside
+# this a header is lying: a huge rate makes resampling arrays huge, a tiny one makes every
+# decoded frame swell thousands of times on its way to 16 kHz.
+MIN_SOURCE_RATE, MAX_SOURCE_RATE = 8_000, 192_000
+# A microphone records one channel, a browser at most two (stereo); more is not a recording
+# made on this page.
+MAX_CHANNELS = 2
+# Containers browsers record in (WebM, Ogg, MP4, WAV) and the usual audio files; FFmpeg's many
+# other demuxers (playlists, streams, images) never see a learner's upload.
+CONTAINERS = "wav,w64,ogg,matroska,webm,mov,mp4,m4a,mp3,aac,flac,aiff,caf"
+
+NOT_AUDIO = ("That file is not a recording that can be played back. "
+             "Record again with the Record button.")
 
 _lock = threading.Lock()
 _models: dict[tuple[str, int], object] = {}
@@ -79,37 +100,57 @@ def load_model():
 
 
 def decode(audio: bytes) -> np.ndarray:
-    """Audio bytes as float32 samples at 16 kHz mono; ValueError, in plain words, if unusable."""
+    """Audio bytes as float32 samples at 16 kHz mono; ValueError, in plain words, if unusable.
+
+    Size, sample rate and length are checked before the samples are read, and a file that
+    hides its length is decoded frame by frame only until it passes the limit."""
     if not audio:
         raise ValueError("No recording arrived. Press Record, read the sentence, then press Stop.")
+    check_size(len(audio))
     try:
         samples = _decode_wav(audio)
     except _NotWav:
         samples = _decode_other(audio)
     seconds = len(samples) / RATE
     if seconds > MAX_SECONDS:
-        raise ValueError(f"That recording is {seconds:.0f} seconds long; Say it back listens to "
-                         f"up to {MAX_SECONDS:.0f} seconds. Record just the one sentence.")
+        raise ValueError(_too_long(f"{seconds:.0f} seconds long"))
     if seconds < MIN_SECONDS or float(np.sqrt(np.mean(samples ** 2))) < SILENCE_RMS:
         raise ValueError("The recording is silent. Check that the right microphone is on, "
                          "then record again.")
     return samples
 
 
+def check_size(n_bytes: int) -> None:
+    """ValueError, in plain words, for a recording over MAX_RECORDING_BYTES (before reading it)."""
+    if n_bytes > MAX_RECORDING_BYTES:
+        raise ValueError(f"That file is {n_bytes / 2**20:.1f} MB; Say it back takes recordings of up "
+                         f"to {MAX_RECORDING_BYTES // 2**20} MB (about {MAX_SECONDS:.0f} seconds). "
+                         "Record just the one sentence.")
+
+
+def _too_long(how_long: str) -> str:
+    return (f"That recording is {how_long}; Say it back listens to up to {MAX_SECONDS:.0f} "
+            "seconds. Record just the one sentence.")
+
+
 class _NotWav(Exception):
     """Not a PCM WAV file this module reads itself."""
+
+
+class _Refused(ValueError):
+    """A recording refused on purpose, with the sentence to show (not a decoder's failure)."""
 
 
 def _decode_wav(audio: bytes) -> np.ndarray:
     try:
         with wave.open(io.BytesIO(audio)) as w:
             width, channels, rate = w.getsampwidth(), w.getnchannels(), w.getframerate()
-            if width not in (1, 2, 4) or not channels or rate <= 0:
+            if width not in (1, 2, 4) or not channels:
                 raise _NotWav("unsupported sample format")
-            if w.getnframes() > (MAX_SECONDS + 5) * rate:
-                raise ValueError(f"That recording is {w.getnframes() / rate:.0f} seconds long; Say it "
-                                 f"back listens to up to {MAX_SECONDS:.0f} seconds. Record just the "
-                                 "one sentence.")
+            if not MIN_SOURCE_RATE <= rate <= MAX_SOURCE_RATE or channels > MAX_CHANNELS:
+                raise _Refused(NOT_AUDIO)
+            if w.getnframes() > (MAX_SECONDS + LENGTH_MARGIN_SECONDS) * rate:
+                raise _Refused(_too_long(f"{w.getnframes() / rate:.0f} seconds long"))
             frames = w.readframes(w.getnframes())
     except (wave.Error, EOFError, RuntimeError, OSError, struct.error, ZeroDivisionError) as exc:
         raise _NotWav(str(exc)) from exc
@@ -119,19 +160,72 @@ def _decode_wav(audio: bytes) -> np.ndarray:
     x = (x - 128.0) / 128.0 if width == 1 else x / float(2 ** (8 * width - 1))
     x = x.reshape(-1, channels).mean(axis=1)                       # (frames,) mono
     if rate != RATE and len(x):
-        t = np.arange(0, len(x) / rate, 1 / RATE)
-        x = np.interp(t, np.arange(len(x)) / rate, x).astype(np.float32)
+        # Linear interpolation onto the 16 kHz grid, as np.interp would do it, but with arrays
+        # only as long as the output: np.interp wants the source's times too, an array of
+        # float64 as long as the recording (over 100 MB for 35 s at 192 kHz).
+        at = np.arange(0, len(x) / rate, 1 / RATE) * rate        # each output sample, in source frames
+        i = np.minimum(at.astype(np.int64), len(x) - 1)
+        frac = (at - i).astype(np.float32)
+        x = x[i] + (x[np.minimum(i + 1, len(x) - 1)] - x[i]) * frac
     return x
 
 
 def _decode_other(audio: bytes) -> np.ndarray:
-    """WebM, Ogg, MP3 and the like, through the decoder faster-whisper ships (PyAV)."""
-    from faster_whisper.audio import decode_audio
+    """WebM, Ogg, MP4, MP3 and the like, through PyAV (the decoder faster-whisper ships), as
+    faster-whisper's own decode_audio does, but bounded: a length the file declares is checked
+    before decoding, and decoding (frame by frame, resampled to 16 kHz mono) stops as soon as
+    it passes the limit, so a file that hides or lies about its length cannot fill memory."""
+    import av
+    limit = int((MAX_SECONDS + LENGTH_MARGIN_SECONDS) * RATE)
+    chunks: list[np.ndarray] = []
+    n = 0
     try:
-        return decode_audio(io.BytesIO(audio), sampling_rate=RATE)
+        with av.open(io.BytesIO(audio), mode="r", metadata_errors="ignore",
+                     container_options={"format_whitelist": CONTAINERS}) as container:
+            if not container.streams.audio:
+                raise _Refused(NOT_AUDIO)
+            stream = container.streams.audio[0]
+            declared = [container.duration / av.time_base if container.duration else 0.0,
+                        float(stream.duration * stream.time_base)
+                        if stream.duration and stream.time_base else 0.0]
+            if max(declared) > MAX_SECONDS + LENGTH_MARGIN_SECONDS:
+                raise _Refused(_too_long(f"{max(declared):.0f} seconds long"))
+            # 16-bit out, as faster-whisper asks for: FFmpeg then mixes stereo down by averaging
+            # (as _decode_wav does), where float output would sum the channels at -3 dB each.
+            resampler = av.AudioResampler(format="s16", layout="mono", rate=RATE)
+            if stream.rate and not MIN_SOURCE_RATE <= stream.rate <= MAX_SOURCE_RATE:
+                raise _Refused(NOT_AUDIO)
+            for frame in itertools.chain(_frames(container, stream), [None]):  # None: flush
+                if frame is not None:
+                    if not MIN_SOURCE_RATE <= frame.sample_rate <= MAX_SOURCE_RATE:
+                        raise _Refused(NOT_AUDIO)
+                    frame.pts = None                  # resample the samples, ignore the timestamps
+                for out in resampler.resample(frame):
+                    chunks.append(out.to_ndarray().reshape(-1).astype(np.float32) / 32768.0)
+                    n += len(chunks[-1])
+                if n > limit:
+                    raise _Refused(_too_long(f"longer than {limit / RATE:.0f} seconds"))
+    except _Refused:
+        raise
     except Exception as exc:  # PyAV raises many kinds; all mean "not audio we can read"
-        raise ValueError("That file is not a recording that can be played back. "
-                         "Record again with the Record button.") from exc
+        raise ValueError(NOT_AUDIO) from exc
+    return np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
+
+
+def _frames(container, stream):
+    """The stream's decoded frames, one packet at a time. A damaged packet is skipped and a
+    demuxer that cannot read on ends the stream there, as in faster-whisper's decode_audio."""
+    import av
+    packets = container.demux(stream)
+    while True:
+        try:
+            packet = next(packets)
+        except (StopIteration, av.error.InvalidDataError):
+            return
+        try:
+            yield from packet.decode()
+        except av.error.InvalidDataError:
+            continue
 
 
 # Connecting words Whisper hears anyway. Left out of the hotwords: a hotword list that
@@ -164,7 +258,7 @@ def engines() -> list[str]:
 
 def transcribe(audio: bytes, *, expected: str | None = None) -> Transcript:
     """What was said in ``audio`` (WAV or another container). Raises ValueError, in words
-    fit for a learner, for empty, silent, too long or unreadable input, and when no
+    fit for a learner, for empty, too big, silent, too long or unreadable input, and when no
     recogniser can be loaded on this server."""
     samples = decode(audio)
     start = time.perf_counter()
