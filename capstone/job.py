@@ -7,7 +7,8 @@
     job.stop()       # ask it to stop; the run ends within a step
     job.checkpoint_bytes()   # safetensors bytes once finished / stopped
 
-A page that reloads finds its job again with registry.get(learner_id).
+A page that reloads finds its job again with registry.get(learner_id). A learner refused
+for want of a slot keeps a place in line (registry.place_in_line(learner_id)).
 
 Each run trains in a child process of its own (capstone/worker.py). Inside the web
 server's process the training loop would share Python's interpreter lock with every page
@@ -15,23 +16,39 @@ being drawn, and each torch call would wait to win it back: measured, a run went
 times slower while another Python thread was busy. The child reports over a pipe; a
 thread here feeds it the data, then receives each message into the job's state, which
 the page reads.
+
+A run counts against the cap until its process has exited, not until it was asked to
+stop: a run asked to stop during its first evaluation would otherwise keep computing
+beside the one that took its slot (measured: four processes of about 285 MB each under a
+cap of two). Asked to stop, a process gets STOP_GRACE_S, then is terminated, then killed,
+and is always waited for, so none is left running or as a zombie.
 """
 
 import json
+import math
 import os
 import subprocess
 import sys
 import threading
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .device import default_threads
+from .presets import TrainConfig
+from .worker import STOP_GRACE_S
 
 ACTIVE = ("pending", "running")
 DONE = ("finished", "stopped", "failed", "diverged")
 MAX_SAMPLES = 200   # every sample of a run (one per 200 steps), so the page can scrub back to step 0
 REPO_ROOT = Path(__file__).resolve().parent.parent   # so the child finds `capstone`
+TERM_GRACE_S = 2.0   # after STOP_GRACE_S the process is terminated; this long later, killed
+MAX_STEPS = 2 * TrainConfig().max_iters   # the most steps a run started here may ask for:
+                     # twice the default preset's 2,500
+LINE_HOLD_S = 60.0   # a learner's place in line is kept this long after they last asked
+TOO_MANY_STEPS = ("{steps:,} training steps is more than a run started here may take: "
+                  "choose {cap:,} or fewer (twice the default preset's length), so that "
+                  "other learners get their turn.")
 
 
 def job_threads():
@@ -58,6 +75,8 @@ class TrainingJob:
         self._process = None           # the child (subprocess.Popen)
         self._listener = None          # the thread that feeds it and hears from it
         self._stop_asked = False
+        self._stop_at = None           # when stop() was first called (time.monotonic())
+        self._ender = None             # the thread that ends the process if it lingers
         self._fed = False              # all the data has reached the child
         self._ckpt = None
         self.last_seen = time.time()   # when a page last looked (see JobRegistry)
@@ -90,10 +109,27 @@ class TrainingJob:
                 s["elapsed_s"] = time.time() - s["started_at"]
             if s["status"] in DONE:
                 s["eta_s"] = 0.0
-            elif self._eta_at is not None:   # count down between the child's reports
-                eta, at = self._eta_at
-                s["eta_s"] = max(0.0, eta - (time.time() - at))
+            elif self._eta_at is not None:
+                s["eta_s"] = self._eta_now()
         return s
+
+    def _eta_now(self):
+        """The child's last estimate, counted down since it came (lock held)."""
+        eta, at = self._eta_at
+        return None if eta is None else max(0.0, eta - (time.time() - at))
+
+    def time_left(self):
+        """Seconds until this run's process has exited and its slot is free: 0 once it
+        has; at most the stop grace for a run asked to stop or done; else the run's own
+        estimate (None: not known yet). Not counted as watching (see snapshot)."""
+        if not self.alive():
+            return 0.0
+        with self._lock:
+            if self._stop_asked:
+                return max(0.0, STOP_GRACE_S + TERM_GRACE_S - (time.monotonic() - self._stop_at))
+            if self._state["status"] in DONE:
+                return 0.0
+            return self._eta_now() if self._eta_at is not None else None
 
     @property
     def status(self):
@@ -142,15 +178,45 @@ class TrainingJob:
         return self
 
     def stop(self, wait=None):
-        """Ask the run to stop after its current step (by closing the child's input).
+        """Ask the run to stop after its current step (by closing the child's input); a
+        process still there STOP_GRACE_S later is ended (see _end_for_good).
         wait: seconds to wait for it to end (None: don't wait)."""
         with self._lock:
+            first = not self._stop_asked
             self._stop_asked = True
             fed = self._fed
+            if first:
+                self._stop_at = time.monotonic()
+            if first and self._process is not None:
+                self._ender = threading.Thread(target=self._end_for_good, daemon=True,
+                                               name=f"capstone-end-{self.learner_id}")
+                self._ender.start()
         if fed:            # else the listener closes the input once the data is through
             self._close_input()
         if wait is not None:
             self.join(wait)
+
+    def _end_for_good(self):
+        """A run asked to stop gets STOP_GRACE_S to end on its own (the rest of a step, a
+        short evaluation, its checkpoint); then it is terminated, TERM_GRACE_S later killed.
+        wait() reaps it each way, so no zombie is left."""
+        proc = self._process
+        for grace, end in ((STOP_GRACE_S, proc.terminate), (TERM_GRACE_S, proc.kill)):
+            try:
+                proc.wait(grace)
+                return
+            except subprocess.TimeoutExpired:
+                end()
+        proc.wait()
+
+    def wait_gone(self, timeout):
+        """Wait up to timeout seconds for the process and its listener to end; True once
+        they have (the slot is free)."""
+        deadline = time.monotonic() + timeout
+        for thread in (self._ender, self._listener):
+            if thread is not None:
+                thread.join(max(0.0, deadline - time.monotonic()))
+        return not self.alive()
 
     def join(self, timeout=None):
         """Wait up to timeout seconds for the run to end; True once it has."""
@@ -209,7 +275,11 @@ class TrainingJob:
             with self._lock:
                 if self._state["status"] in ACTIVE:   # no last word from the child
                     if self._stop_asked and self._state["step"] == 0:
-                        self._state["status"] = "stopped"
+                        self._state["status"] = "stopped"     # nothing to keep yet
+                    elif self._stop_asked:
+                        self._state.update(status="stopped", error=(
+                            f"the run did not end within {STOP_GRACE_S:.0f} s of being asked "
+                            "to stop, so it was ended without its checkpoint"))
                     else:
                         self._state.update(status="failed", error=(
                             f"the training process ended unexpectedly (exit code {code}); "
@@ -285,52 +355,153 @@ def estimate_eta(step, total_steps, elapsed_s, cfg, since=None):
     return round(left + extra, 1)
 
 
+@dataclass(frozen=True)
+class PlaceInLine:
+    """Where a learner refused for want of a slot stands (JobRegistry.place_in_line)."""
+    ahead: int                  # learners in line before this one
+    running: int                # training processes alive now (the cap counts these)
+    limit: int                  # the cap
+    next_free_s: float | None   # seconds until the next slot frees (0: one is free for them;
+                                # None: not known yet)
+
+    @property
+    def ready(self):
+        """True when a slot is free for this learner: Start would start the run now."""
+        return self.running + self.ahead < self.limit
+
+    def sentence(self):
+        """The place, in words for the learner."""
+        if self.ready:
+            return "A training slot is free: press Start to take it."
+        where = ("yours is next in line" if self.ahead == 0 else
+                 f"{self.ahead} run{'s' if self.ahead > 1 else ''} ahead of yours")
+        if self.next_free_s is None:
+            when = ("how soon the next slot frees is not known yet "
+                    "(a run just started has no estimate)")
+        elif self.next_free_s < 60:
+            when = "the next slot frees in under a minute"
+        else:
+            minutes = math.ceil(self.next_free_s / 60)
+            when = f"the next slot frees in about {minutes} minute{'s' if minutes > 1 else ''}"
+        if self.running >= self.limit:
+            busy = (f"The server is busy ({self.running} training "
+                    f"run{'' if self.running == 1 else 's'}, limit {self.limit})")
+        else:
+            busy = "The server is busy (its free slots are promised to learners ahead of you)"
+        return f"{busy}: {where}; {when}."
+
+
 class JobRegistry:
-    """At most one job per learner, at most max_running jobs running server-wide.
+    """At most one job per learner, at most max_running training processes alive
+    server-wide, at most max_steps steps a run.
+
+    A run counts until its process has exited (a stopped run, one replaced or removed, as
+    much as a running one): the cap bounds the memory and cores that training takes.
+
+    A learner refused for want of a slot gets a place in line, kept while they keep asking
+    (start() or place_in_line() within line_hold_s): a slot that frees goes to the first
+    in line, and place_in_line() says how many are ahead and when the next slot frees.
 
     A run nobody has watched (called snapshot() on) for idle_stop_s seconds is stopped
     when another learner needs its slot: a learner who closed the tab does not keep the
     server busy, and their checkpoint up to that step is kept. Until the slot is needed
     an unwatched run goes on, so reading another chapter meanwhile is fine."""
 
-    def __init__(self, max_running=2, idle_stop_s=600):
+    def __init__(self, max_running=2, idle_stop_s=600, max_steps=MAX_STEPS,
+                 line_hold_s=LINE_HOLD_S):
         self.max_running = max_running
         self.idle_stop_s = idle_stop_s
-        self._jobs = {}  # learner_id -> TrainingJob (the latest one)
+        self.max_steps = max_steps
+        self.line_hold_s = line_hold_s
+        self._jobs = {}      # learner_id -> TrainingJob (the latest one)
+        self._retired = []   # jobs replaced or removed whose process has not exited yet
+        self._line = {}      # learner_id -> when they last asked, in the order they first asked
         self._lock = threading.Lock()
 
     def start(self, learner_id, cfg, data):
-        """Start a job for this learner. Refused (JobRefused) while the learner's previous
-        job is still running, or when max_running jobs are running already. A finished
-        earlier job of the learner is replaced."""
+        """Start a job for this learner. Refused (JobRefused) when the run asks for more
+        than max_steps steps, while the learner's previous job is still running, or when
+        max_running processes are alive (the learner then keeps a place in line, and the
+        message says where). A finished earlier job of the learner is replaced."""
+        if self.max_steps is not None and cfg.max_iters > self.max_steps:
+            raise JobRefused(TOO_MANY_STEPS.format(steps=cfg.max_iters, cap=self.max_steps))
         with self._lock:
-            old = self._jobs.get(learner_id)
-            if old is not None and old.is_active():
-                raise JobRefused("you already have a training run going; stop it or wait "
-                                 "for it to finish before starting another")
-            # a run asked to stop ends within a step: its slot counts as free already
-            running = sum(j.is_active() and not j.stopping() for j in self._jobs.values())
-            if running >= self.max_running:
-                running -= self._stop_idle()
-            if running >= self.max_running:
-                raise JobRefused(f"the server is busy ({running} training runs in progress, "
-                                 f"limit {self.max_running}); please try again in a few minutes")
-            if cfg.threads == 0:
-                cfg = replace(cfg, threads=job_threads())
-            job = TrainingJob(cfg, data, learner_id=learner_id)
-            self._jobs[learner_id] = job
-            job.start()
+            job = self._start_if_free(learner_id, cfg, data)
+            freeing = self._stop_idle() if job is None else []
+        if freeing:   # unwatched runs end within the grace: wait for them, not the lock
+            for idle in freeing:
+                idle.wait_gone(STOP_GRACE_S + TERM_GRACE_S + 1.0)
+            with self._lock:
+                job = self._start_if_free(learner_id, cfg, data)
+        if job is None:
+            raise JobRefused(self.place_in_line(learner_id).sentence())
         return job
 
+    def _start_if_free(self, learner_id, cfg, data):
+        """The started job, or None (the learner in line) when no slot is free for them.
+        Lock held."""
+        old = self._jobs.get(learner_id)
+        if old is not None and old.is_active():
+            raise JobRefused("you already have a training run going; stop it or wait "
+                             "for it to finish before starting another")
+        now = time.time()
+        self._tidy(now)
+        self._line[learner_id] = now
+        if list(self._line).index(learner_id) >= self.max_running - self._alive():
+            return None
+        del self._line[learner_id]
+        if cfg.threads == 0:
+            cfg = replace(cfg, threads=job_threads())
+        if old is not None and old.alive():
+            self._retired.append(old)
+        job = TrainingJob(cfg, data, learner_id=learner_id)
+        self._jobs[learner_id] = job
+        job.start()
+        return job
+
+    def _tidy(self, now):
+        """Forget retired jobs whose process has exited and places not asked for lately."""
+        self._retired = [j for j in self._retired if j.alive()]
+        self._line = {who: t for who, t in self._line.items() if now - t <= self.line_hold_s}
+
+    def _alive(self):
+        return sum(j.alive() for j in (*self._jobs.values(), *self._retired))
+
+    def place_in_line(self, learner_id):
+        """Where the learner stands in line (a PlaceInLine), or None if not in line. Asking
+        keeps the place: a page that shows it keeps it while it is open. The next slot's
+        time comes from the running jobs' own time-left estimates."""
+        with self._lock:
+            now = time.time()
+            self._tidy(now)
+            if learner_id not in self._line:
+                return None
+            self._line[learner_id] = now
+            ahead = list(self._line).index(learner_id)
+            jobs = [j for j in (*self._jobs.values(), *self._retired) if j.alive()]
+        lefts = [j.time_left() for j in jobs]
+        known = [t for t in lefts if t is not None]
+        if len(jobs) + ahead < self.max_running:
+            next_free = 0.0                                # free now, and theirs
+        else:
+            next_free = min(known) if known else None
+        return PlaceInLine(ahead=ahead, running=len(jobs), limit=self.max_running,
+                           next_free_s=next_free)
+
+    def leave_line(self, learner_id):
+        """The learner no longer waits for a slot."""
+        with self._lock:
+            self._line.pop(learner_id, None)
+
     def _stop_idle(self):
-        """Ask the running jobs nobody has watched for idle_stop_s to stop; how many.
-        (Called with the lock held, so it does not wait: each ends within a step.)"""
+        """Ask the running jobs nobody has watched for idle_stop_s to stop; those jobs.
+        (Called with the lock held, so it does not wait: each ends within the grace.)"""
         cutoff = time.time() - self.idle_stop_s
         idle = [j for j in self._jobs.values()
                 if j.is_active() and not j.stopping() and j.last_seen < cutoff]
         for job in idle:
             job.stop()
-        return len(idle)
+        return idle
 
     def get(self, learner_id):
         """The learner's latest job (running or done), or None."""
@@ -344,20 +515,26 @@ class JobRegistry:
         return job
 
     def remove(self, learner_id):
-        """Forget the learner's job (stopping it first if it runs)."""
+        """Forget the learner's job (stopping it first if it runs; it counts until its
+        process has exited)."""
         with self._lock:
             job = self._jobs.pop(learner_id, None)
+            self._line.pop(learner_id, None)
+            if job is not None and job.alive():
+                self._retired.append(job)
         if job is not None:
             job.stop()
         return job
 
     def running_count(self):
+        """Training processes alive now: what the cap counts."""
         with self._lock:
-            return sum(j.is_active() for j in self._jobs.values())
+            self._tidy(time.time())
+            return self._alive()
 
     def stop_all(self, wait=None):
         with self._lock:
-            jobs = list(self._jobs.values())
+            jobs = [*self._jobs.values(), *self._retired]
         for j in jobs:
             j.stop()
         if wait is not None:

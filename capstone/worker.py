@@ -16,7 +16,11 @@ It lowers its own scheduling priority first (NICENESS), so that the web server t
 started it gets the CPU whenever it has work: training may use every core and pages are
 still drawn at once.
 When its stdin closes (the page asked it to stop, or the server went away) it stops after
-the current step and still reports "done". Nothing is pickled either way.
+the current step and still reports "done"; before it has reported a step there is nothing
+to keep, and it exits at once (code 0, no "done") instead of finishing the evaluation of
+the untrained model. Nothing is pickled either way.
+Asked to stop, a run ends within STOP_GRACE_S or the server ends it (job.py); one still
+going at twice that ends itself: by then the server that started it is gone.
 """
 
 import json
@@ -28,6 +32,8 @@ import traceback
 
 
 NICENESS = 10   # added to this process's nice value: 0 is normal, 19 the most yielding
+STOP_GRACE_S = 5.0   # a run asked to stop ends within this: the rest of a step, a short
+                     # evaluation (eval_iters batches) and the checkpoint take about a second
 
 
 def lower_priority(by=NICENESS):
@@ -109,13 +115,25 @@ def main():
     out = os.fdopen(os.dup(1), "wb")   # the messages get stdout to themselves;
     os.dup2(2, 1)                       # anything else printed goes to stderr
     sys.stdout = sys.stderr
+    send_lock = threading.Lock()       # one message at a time: an exit never cuts one short
+    reported = threading.Event()       # a step has been reported: a stop now keeps a checkpoint
 
     def send(kind, payload=b"", **fields):
-        out.write(json.dumps({"kind": kind, **fields}).encode() + b"\n" + payload)
-        out.flush()    # BrokenPipeError once the server is gone: then this run ends too
+        with send_lock:
+            out.write(json.dumps({"kind": kind, **fields}).encode() + b"\n" + payload)
+            out.flush()    # BrokenPipeError once the server is gone: then this run ends too
+            if kind == "progress":
+                reported.set()
 
     try:
         header = json.loads(stdin.readline())
+        n_train, n_val = header["n_train"], header["n_val"]
+        raw = read_exactly(stdin, 8 * (n_train + n_val))
+        # from here the input only closes (a stop), so listen for that before loading torch
+        stop = threading.Event()
+        threading.Thread(target=wait_for_eof, args=(stdin.fileno(), stop, reported, send_lock),
+                         daemon=True).start()
+
         import numpy as np
         import torch
 
@@ -124,14 +142,11 @@ def main():
         from .presets import TrainConfig
         from .train import checkpoint_info, train
 
-        n_train, n_val = header["n_train"], header["n_val"]
-        ids = np.frombuffer(read_exactly(stdin, 8 * (n_train + n_val)), dtype="<i8")
+        ids = np.frombuffer(raw, dtype="<i8")
         ids = torch.from_numpy(ids.astype(np.int64))
         data = Dataset(vocab=Vocab(header["vocab"]), train=ids[:n_train], val=ids[n_train:])
         cfg = TrainConfig.from_dict(header["config"])
 
-        stop = threading.Event()
-        threading.Thread(target=wait_for_eof, args=(stdin.fileno(), stop), daemon=True).start()
         governor = None
 
         def started(info):
@@ -165,12 +180,23 @@ def main():
     return 0
 
 
-def wait_for_eof(fd, stop):
+def wait_for_eof(fd, stop, reported, send_lock, grace_s=2 * STOP_GRACE_S):
     """Set stop once the input closes. Reads the file descriptor itself (nothing more
-    is sent after the token ids), so no Python-level lock is held while it waits."""
+    is sent after the token ids), so no Python-level lock is held while it waits.
+
+    Before a step is reported there is no checkpoint to keep: exit at once rather than
+    finish the step-0 evaluation (on a busy server, seconds to minutes of a core). After,
+    the run gets grace_s to end on its own; past that, the server that would have ended
+    it is gone, and the process ends itself."""
     while os.read(fd, 4096):
         pass
     stop.set()
+    with send_lock:                    # not halfway through a message
+        if not reported.is_set():
+            os._exit(0)
+    time.sleep(grace_s)                # the main thread returning ends this thread sooner
+    send_lock.acquire(timeout=1.0)
+    os._exit(1)
 
 
 def read_exactly(stream, n):

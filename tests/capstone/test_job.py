@@ -51,7 +51,7 @@ def test_eta_counts_down_from_the_measured_pace(small_data, tiny_cfg):
     assert estimate_eta(30, 100, 18.0, plain, since=(10, 8.0)) == 35.0
     assert estimate_eta(30, 100, 18.0, plain) == 42.0
     assert estimate_eta(10, 100, 8.0, plain, since=(10, 8.0)) == 72.0   # one report: pace so far
-    reg = JobRegistry(max_running=1)
+    reg = JobRegistry(max_running=1, max_steps=None)   # no step cap: runs long enough to stop
     # batches of 64, so the child's reports (one per 10 steps) come about a second apart
     job = reg.start("ann", replace(cfg, batch_size=64), small_data)
     assert job.snapshot()["eta_s"] is None                      # no pace measured yet
@@ -72,7 +72,7 @@ def test_eta_counts_down_from_the_measured_pace(small_data, tiny_cfg):
 
 
 def test_registry_one_per_learner_cap_stop_and_reattach(small_data, tiny_cfg):
-    reg = JobRegistry(max_running=2)
+    reg = JobRegistry(max_running=2, max_steps=None)
     long = replace(tiny_cfg, max_iters=100_000, eval_interval=1000)
     a = reg.start("ann", long, small_data)
     assert wait_for(lambda: a.snapshot()["step"] > 0)
@@ -90,6 +90,7 @@ def test_registry_one_per_learner_cap_stop_and_reattach(small_data, tiny_cfg):
     assert s["status"] == "stopped" and 0 < s["step"] < 100_000
     assert a.checkpoint_bytes() is not None and not a.alive()
 
+    reg.leave_line("cat")   # cat, refused above, waits in line no more: the free slot is ann's
     again = reg.start("ann", long, small_data)  # replaces the stopped job; a slot was free
     assert reg.get("ann") is again
     with pytest.raises(JobRefused, match="busy"):
@@ -100,7 +101,7 @@ def test_registry_one_per_learner_cap_stop_and_reattach(small_data, tiny_cfg):
 
 
 def test_unwatched_run_gives_its_slot_to_a_new_learner(small_data, tiny_cfg):
-    reg = JobRegistry(max_running=1, idle_stop_s=30)
+    reg = JobRegistry(max_running=1, idle_stop_s=30, max_steps=None)
     long = replace(tiny_cfg, max_iters=100_000, eval_interval=1000)
     a = reg.start("ann", long, small_data)
     assert wait_for(lambda: a.snapshot()["step"] > 0)
@@ -117,7 +118,7 @@ def test_unwatched_run_gives_its_slot_to_a_new_learner(small_data, tiny_cfg):
 
 
 def test_a_training_process_that_dies_is_reported(small_data, tiny_cfg):
-    reg = JobRegistry(max_running=1)
+    reg = JobRegistry(max_running=1, max_steps=None)
     a = reg.start("ann", replace(tiny_cfg, max_iters=100_000, eval_interval=1000), small_data)
     assert wait_for(lambda: a.snapshot()["step"] > 0, timeout=180)
     a._process.kill()                                 # e.g. the server ran out of memory

@@ -5,7 +5,7 @@ import sys
 
 from capstone.checkpoint import load_checkpoint
 from capstone.job import REPO_ROOT
-from capstone.worker import NICENESS, ThreadGovernor
+from capstone.worker import NICENESS, STOP_GRACE_S, ThreadGovernor
 
 
 def talk(stdin_bytes, close=False):
@@ -52,6 +52,28 @@ def test_worker_explains_bad_input():
     header = {"config": {}, "vocab": ["a", "b"], "n_train": 100, "n_val": 10}
     msgs = talk(json.dumps(header).encode() + b"\n" + b"\0" * 80, close=True)  # cut short
     assert msgs[0]["kind"] == "failed" and "ended after 80 of 880 bytes" in msgs[0]["error"]
+
+
+def test_worker_stopped_before_its_first_step_exits_at_once(small_data, tiny_cfg):
+    """Closing the input during the step-0 evaluation (here one of minutes) ends the process
+    within the grace, by itself and cleanly: there is no checkpoint to keep yet."""
+    header = {"config": tiny_cfg.to_dict() | {"eval_iters": 2_000, "eval_batch_size": 64},
+              "vocab": small_data.vocab.chars,
+              "n_train": len(small_data.train), "n_val": len(small_data.val)}
+    proc = subprocess.Popen([sys.executable, "-m", "capstone.worker"], cwd=REPO_ROOT,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        proc.stdin.write(json.dumps(header).encode() + b"\n"
+                         + small_data.train.numpy().astype("<i8").tobytes()
+                         + small_data.val.numpy().astype("<i8").tobytes())
+        proc.stdin.flush()
+        assert json.loads(proc.stdout.readline())["kind"] == "device"   # evaluating now
+        proc.stdin.close()
+        assert proc.wait(STOP_GRACE_S) == 0
+        assert proc.stdout.read() == b""              # no half message, no "done"
+    finally:
+        proc.kill()
+        proc.wait()
 
 
 class _Clocks:
