@@ -17,7 +17,7 @@ from core.content import load_chapters
 from core.speech.transcribe import MAX_RECORDING_BYTES, RATE
 
 ROOT = Path(__file__).resolve().parents[2]
-UPLOAD_CAP_MB = 25
+UPLOAD_CAP_MB = 20
 CHAPTER = {c.slug: c for c in load_chapters()}["unit_vector"]
 
 
@@ -31,6 +31,8 @@ def test_streamlit_reads_the_upload_cap_from_the_project_config():
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[-1] == str(UPLOAD_CAP_MB)
     assert MAX_RECORDING_BYTES < UPLOAD_CAP_MB * 2**20        # the recording bound is the tighter one
+    from capstone.checkpoint import MAX_BYTES                # the largest uploader still fits
+    assert MAX_BYTES < UPLOAD_CAP_MB * 2**20
 
 
 def _record(at, data: bytes, name: str = "recording.wav") -> list[str]:
