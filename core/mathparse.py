@@ -32,6 +32,7 @@ MAX_LENGTH = 2000        # characters of input we are willing to read
 MAX_DEPTH = 40           # nesting of brackets and parentheses
 MAX_EXPONENT = 1000      # |n| in x^n
 MAX_MAGNITUDE = 1e300    # anything bigger is refused rather than overflowing
+MAX_DIGITS = 300         # digits of an exact fraction's numerator or denominator (10^300 ~ MAX_MAGNITUDE)
 
 CONSTANTS = {"pi": math.pi, "π": math.pi, "e": math.e, "tau": math.tau}
 FUNCTIONS = {"sqrt", "exp", "ln", "log", "abs"}
@@ -81,7 +82,7 @@ def tokenize(text: str) -> list[_Token]:
 def _check(x: Scalar) -> Scalar:
     if isinstance(x, float) and (math.isnan(x) or abs(x) > MAX_MAGNITUDE):
         raise ParseError("That number is too large (or undefined) to check.")
-    if isinstance(x, Fraction) and (abs(x.numerator) > 10**300 or x.denominator > 10**300):
+    if isinstance(x, Fraction) and (abs(x.numerator) > 10**MAX_DIGITS or x.denominator > 10**MAX_DIGITS):
         raise ParseError("That number is too large to check.")
     return x
 
@@ -118,6 +119,9 @@ def _power(base: Scalar, exp: Scalar) -> Scalar:
         if base == 0 and n < 0:
             raise ParseError("Division by zero.")
         if isinstance(base, Fraction):
+            # (p/q)^n is p^n/q^n, already in lowest terms: its size is known before it is worked
+            if abs(n) * math.log10(max(abs(base.numerator), base.denominator)) > MAX_DIGITS:
+                raise ParseError("That number is too large to check.")
             return base**n
         if base != 0 and n * math.log(abs(float(base))) > 690:   # before a float overflows
             raise ParseError("That power is too large to check.")

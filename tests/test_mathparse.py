@@ -80,3 +80,30 @@ def test_any_power_either_parses_or_is_refused_with_a_parse_error(base, n):
     except ParseError:
         return
     assert math.isfinite(float(value))
+
+
+@pytest.mark.parametrize("text", ["e^1000", "pi^1000", "tau^700", "(1/pi)^-1000", "exp(-600)^-2",
+                                  "(2/3)^1000", "(10^300 - 1)^1000", "0.1^-1000"])
+def test_a_power_past_float_or_exact_range_is_a_parse_message(text):
+    with pytest.raises(ParseError, match="too large to check"):
+        parse(text)
+
+
+@pytest.mark.parametrize("text", ["((10^300 - 1)/(10^299 + 7))^-1000", "(10^300 - 1)^1000", "(7/9)^-999"])
+def test_an_exact_power_is_weighed_before_it_is_worked(text):
+    """(p/q)^n has p^n and q^n in it: refused from the sizes of p, q and n, never built first
+    (p^1000 with 300-digit p would be a 300,000-digit number)."""
+    import tracemalloc
+    tracemalloc.start()
+    try:
+        with pytest.raises(ParseError, match="too large to check"):
+            parse(text)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 100_000, f"{peak:,} bytes: the power was built before it was refused"
+
+
+def test_an_exact_power_at_the_edge_of_the_range_is_still_worked():
+    assert parse("(10^100)^3") == F(10**300) and parse("(10^100)^-3") == F(1, 10**300)
+    assert parse("(2/3)^600") == F(2**600, 3**600)

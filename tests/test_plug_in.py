@@ -560,3 +560,39 @@ def test_seed_entropy_and_kl_of_two_bernoullis_through_cross_entropy():
     assert round(h(p, q) - h(p, p), 6) == 0.082283       # KL(p‖q)
     assert round(h(q, p) - h(q, q), 6) == 0.087177       # KL(q‖p): not symmetric
     assert plug_in.evaluate("cross_entropy", {"y": p, "y_hat": p}).steps[-1].latex.endswith(r"\approx 0.61086")
+
+
+# -- a learner's numbers never crash a chapter ---------------------------------------
+
+@pytest.mark.parametrize("text", ["e^1000", "pi^1000", "tau^700", "(1/pi)^-1000", "exp(-600)^-2"])
+@pytest.mark.parametrize("slug", ["sigmoid", "chain_rule", "gradient_descent"])
+def test_an_overflowing_value_is_a_sentence_on_the_input(slug, text):
+    name = plug_in.inputs(slug)[0].name
+    out = plug_in.evaluate(slug, {name: text})
+    assert out.error == f"{name}: That power is too large to check." and out.steps == ()
+
+
+@pytest.mark.parametrize("slug, values, last", [
+    # e^{-x} = 2^{999999}: sympy would write out that 301,030-digit integer
+    ("sigmoid", {"x": "-999999*ln(2)"}, r"{2.0201 \times 10^{-301030}}"),
+    # e^{-x} = 2^{-999999}: its 301,030-digit denominator, likewise
+    ("sigmoid", {"x": "999999*ln(2)"}, "1"),
+    # z = 10⁶ · ln 3 + 1/3, so 1 − a has 3^{1000000} in it
+    ("chain_rule", {"x": "ln(3)", "w": "1e6", "b": "1/3", "y": "sqrt(2)"}, None),
+    ("softmax", {"z": "[999999*ln(2), 1, -999999*ln(2)]"}, (
+        r"\left[\, 1,\ {5.4911 \times 10^{-301030}},\ {4.0807 \times 10^{-602060}} \,\right]")),
+])
+def test_e_to_a_large_multiple_of_a_log_is_worked_as_a_float(slug, values, last):
+    out = plug_in.evaluate(slug, values)
+    assert out.error is None, out.error
+    assert all(len(s.latex) < 400 for s in out.steps)
+    if last is not None:
+        assert segments(out.steps[-1].latex)[-1] == last
+    if values == {"x": "-999999*ln(2)"}:
+        assert out.steps[0].latex.endswith(r"\approx {4.9503 \times 10^{301029}}")   # 2^{999999}
+
+
+def test_complex_eigenvalues_too_long_to_keep_exact_are_explained():
+    """Carried as floats, a rotation's eigenvalues are re + im·i, not a crash."""
+    out = plug_in.evaluate("eigenvalues", {"A": "[[pi/4, -ln(3)*300000], [tau^5, (1+sqrt(5))/2]]"})
+    assert out.error.startswith("The eigenvalues are complex, 1.202 + 5.681e+04i and 1.202 − 5.681e+04i")

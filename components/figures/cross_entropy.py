@@ -23,8 +23,12 @@ def render(values: dict, *, key: str) -> None:
     p_in, y_in = values.get("y_hat"), values.get("y")
     k = len(p_in) if isinstance(p_in, list) and 2 <= len(p_in) <= 8 else 3
     if not (isinstance(p_in, list) and len(p_in) == k and all(q >= 0 for q in p_in) and sum(p_in) > 0):
+        if isinstance(p_in, list) and len(p_in) == k:
+            st.caption(f"ŷ needs no negative entry and at least one above 0 to be drawn as probabilities; "
+                       f"the figure starts from {'its own' if k == 3 else 'an even'} guess over the {k} classes.")
         p_in = None
-    base = [q / sum(p_in) for q in p_in] if p_in else P0
+    # the starting guess has one entry per class drawn, whatever the learner plugged in
+    base = [q / sum(p_in) for q in p_in] if p_in else (P0 if k == 3 else [1 / k] * k)
     names = CLASSES if k == 3 else [f"class {i + 1}" for i in range(k)]
     true_in = None
     if isinstance(y_in, list) and len(y_in) == k and max(y_in) > 0:

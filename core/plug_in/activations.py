@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from core.plug_in.base import Input, approx, as_float, eq, num, show, tame, tex
+from core.plug_in.base import Input, approx, as_float, eq, exp, num, show, tame, tex
 
 MAX_EXACT_SOFTMAX = 4   # more classes than this: e^{z_i} are carried as floats
 
@@ -30,7 +30,7 @@ def approx_all(values: list) -> str:
 
 def sigmoid(v, out):
     x = v["x"]
-    e = tame(sp.exp(-x))
+    e = tame(exp(-x))
     out(f"e^{{-x}} = {power_of_e(-x, e)}", e)
     denom = tame(1 + e)
     written = num(denom) if e.is_Number else f"1 + {num(e)}"
@@ -59,7 +59,7 @@ def softmax_row(z: list) -> tuple[list, sp.Expr, list]:
     """(e^{z_i}, their sum, the probabilities), kept exact while they stay small."""
     if len(z) > MAX_EXACT_SOFTMAX:
         z = as_float(z)
-    exps = [tame(sp.exp(zi)) for zi in z]
+    exps = [tame(exp(zi)) for zi in z]
     total = tame(sum(exps, sp.Integer(0)))
     return exps, total, [tame(e / total) for e in exps]
 

@@ -17,6 +17,7 @@ import sympy as sp
 
 MAX_EXACT_OPS = 24       # an expression bigger than this is carried on as a float
 MAX_SHOWN_LATEX = 70     # an exact form longer than this is shown by its decimal only
+MAX_EXACT_EXP = 50       # e^x with a log in x stays exact while |x| is this small (k^n of at most ~22 digits)
 
 
 @dataclass(frozen=True)
@@ -68,15 +69,33 @@ def tame(x: sp.Expr) -> sp.Expr:
     if x.is_Number or x.is_Atom:
         return x
     if x.has(sp.Float) or sp.count_ops(x) > MAX_EXACT_OPS:
-        return sp.Float(sp.N(x, 15), 15)
+        return _float(x)
     return x
+
+
+def _float(x: sp.Expr) -> sp.Expr:
+    """x as a 15-digit float; a complex x (an eigenvalue of a rotation) as two of them, re + im·i."""
+    n = sp.N(x, 15)
+    if not n.has(sp.I):
+        return sp.Float(n, 15)
+    re, im = n.as_real_imag()
+    return sp.Float(re, 15) + sp.Float(im, 15) * sp.I
+
+
+def exp(x: sp.Expr) -> sp.Expr:
+    """e^x, kept exact while that stays small. sympy writes e^{n ln k} out as the integer k^n,
+    of |x| / ln 10 digits (10⁶ · ln 3 would be 477,122 of them), so such an x is weighed first
+    and, when large, carried as a float."""
+    if x.has(sp.log) and abs(sp.N(x, 15)) > MAX_EXACT_EXP:
+        x = sp.Float(sp.N(x, 15), 15)
+    return sp.exp(x)
 
 
 def as_float(value):
     """The same value carried as 15-digit floats: for work whose exact form would sprawl."""
     if isinstance(value, list):
         return [as_float(v) for v in value]
-    return sp.Float(sp.N(value, 15), 15)
+    return _float(value)
 
 
 # -- plain Python values -------------------------------------------------------
@@ -101,7 +120,7 @@ def plain(x):
 def _decimal(x: sp.Expr) -> str:
     if x.is_Float or x.is_Rational:
         f = float(x)
-        if math.isfinite(f) and (f == 0 or 1e-300 < abs(f) < 1e300):
+        if math.isfinite(f) and (x == 0 or 1e-300 < abs(f) < 1e300):   # one that underflows: in full
             return _fstr(f)
     n = sp.N(x, 12)
     re, im = n.as_real_imag()

@@ -5,8 +5,8 @@ import sympy as sp
 
 from core.plug_in.activations import approx_all, softmax_row
 from core.plug_in.base import (
-    Input, PlugInError, approx, as_float, base, dot, eq, equals, factor, num, same_length, signed_sum, sub,
-    tame, tex,
+    Input, PlugInError, approx, as_float, base, dot, eq, equals, exp, factor, num, same_length, signed_sum,
+    sub, tame, tex,
 )
 
 MAX_EXACT_SCORES = 8   # attention with more query–key scores than this is worked in floats
@@ -130,11 +130,11 @@ def chain_rule(v, out):
     x, w, b, y = v["x"], v["w"], v["b"], v["y"]
     z = tame(w * x + b)
     out(rf"z = wx + b = {factor(w)} \cdot {factor(x)} + {factor(b)} {eq(z)}", z)
-    a = tame(1 / (1 + sp.exp(-z)))
+    a = tame(1 / (1 + exp(-z)))
     a_is = num(a) if a.is_Number else rf"\frac{{1}}{{1 + e^{{{num(-z)}}}}}"   # as written, not re-ordered
     out(rf"a = \sigma(z) = \frac{{1}}{{1 + e^{{{num(-z)}}}}} {_value(a)}", a)
     # 1 − a as its own fraction: once z passes ~35, a rounds to 1 and 1 − a would be 0 (or noise)
-    rest = tame(1 / (1 + sp.exp(z)))
+    rest = tame(1 / (1 + exp(z)))
     rest_is = num(rest) if rest.is_Number else rf"\frac{{1}}{{1 + e^{{{num(z)}}}}}"
     out(rf"1 - a = \frac{{e^{{-z}}}}{{1 + e^{{-z}}}} = \frac{{1}}{{1 + e^{{{num(z)}}}}} {_value(rest)}", rest)
     # a − y: for a near 1 it is (1 − y) − (1 − a), so y = 1 gives −(1 − a) with no subtraction at all
