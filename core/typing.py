@@ -34,6 +34,14 @@ TAB_WIDTH = 4
 MAX_KEYS = 4000              # keystrokes in one attempt's log, the cap for storing it
 MAX_TARGET = 5000            # characters of code to type
 MAX_MS = 3 * 60 * 60 * 1000  # an attempt longer than three hours is not a typing attempt
+# Human bounds, so a log written by a script instead of typed is refused rather than scored:
+MIN_KEY_GAP_MS = 5           # keys closer than this landed together (rollover, or events the browser
+                             # delivered in one batch): the fastest typists' bursts are ~40 ms a key
+SIMULTANEOUS_KEYS = 3        # a few such keys are allowed in any attempt...
+SIMULTANEOUS_SHARE = 0.05    # ...and one gap in twenty in a long one
+MAX_WPM = 350                # raw WPM above this is refused, as monkeytype refuses it: past any record
+MIN_KEYS_FOR_WPM = 10        # fewer character keys are a burst, not a speed (two keys rolled 30 ms
+                             # apart read as 400 WPM); the gap bound guards those
 
 
 def target_text(source: str) -> str:
@@ -252,4 +260,16 @@ def parse_attempt(value, target: str, *, kind: str = "chapter") -> Attempt:
     figures = stats(target, log)
     if figures.chars == 0:
         raise AttemptError("Nothing was typed in that attempt, so there is nothing to save.")
+    _within_human_bounds(log, figures)
     return Attempt(id=aid, target=target, keystrokes=tuple(log), kind=kind, stats=figures)
+
+
+def _within_human_bounds(log: list, figures: Stats) -> None:
+    """Refuse a log no person could have typed: keys together too often, or too fast overall."""
+    together = sum(b[1] - a[1] < MIN_KEY_GAP_MS for a, b in zip(log, log[1:]))
+    if together > max(SIMULTANEOUS_KEYS, int(SIMULTANEOUS_SHARE * (len(log) - 1))):
+        raise AttemptError(f"{together} keys of that attempt came under {MIN_KEY_GAP_MS} ms after the one "
+                           "before, faster than anyone types; it was not saved.")
+    if figures.chars >= MIN_KEYS_FOR_WPM and figures.raw_wpm > MAX_WPM:
+        raise AttemptError(f"That attempt reads as {figures.raw_wpm:,.0f} WPM, above the {MAX_WPM} WPM no one "
+                           "types past; it was not saved.")

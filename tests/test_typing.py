@@ -3,8 +3,9 @@ import math
 
 import pytest
 
-from core.typing import (BACKSPACE, MAX_KEYS, AttemptError, consistency, kogasa, parse_attempt, stats,
-                         target_id, target_text)
+from core.typing import (BACKSPACE, MAX_KEYS, MAX_WPM, MIN_KEY_GAP_MS, MIN_KEYS_FOR_WPM, SIMULTANEOUS_KEYS,
+                         SIMULTANEOUS_SHARE, AttemptError, consistency, kogasa, parse_attempt, stats, target_id,
+                         target_text)
 
 
 def log(target, timed_keys):
@@ -148,6 +149,68 @@ def test_parse_attempt_accepts_a_sound_value():
 def test_parse_attempt_rejects_malformed_values_with_a_reason(value, says):
     with pytest.raises(AttemptError, match=says):
         parse_attempt(value, "ab")
+
+
+# -- forged attempts: a log no person could have typed is refused, and says why ---------
+
+FORGED_TARGET = "def norm(v):\n    return sum(x * x for x in v) ** 0.5"    # 48 keys to type
+
+
+def _typed(target, gaps):
+    """A right log of ``target``, each key ``gaps(i)`` ms after the one before."""
+    from core.typing import keys_to_type
+    timed, t = [], 0.0
+    for i, c in enumerate(keys_to_type(target)):
+        t += gaps(i) if i else 0
+        timed.append((c, t))
+    return log(target, timed)
+
+
+def _parse(keys):
+    return parse_attempt(_value(FORGED_TARGET, keys), FORGED_TARGET)
+
+
+@pytest.mark.parametrize("gap, says", [
+    (0.001, "47 keys of that attempt came under 5 ms"),      # 12 million WPM
+    (0, "47 keys of that attempt came under 5 ms"),          # all at once: no time, no WPM
+    (4.9, "came under 5 ms after the one before, faster than anyone types"),
+    (20, "613 WPM, above the 350 WPM no one types past"),     # each gap could be a rollover; not all
+    (34, "360 WPM, above the 350 WPM"),
+])
+def test_a_perfect_log_faster_than_a_person_is_refused(gap, says):
+    with pytest.raises(AttemptError, match=says):
+        _parse(_typed(FORGED_TARGET, lambda i: gap))
+
+
+def test_a_fast_human_and_a_few_keys_pressed_together_are_accepted():
+    fast = _parse(_typed(FORGED_TARGET, lambda i: 36))
+    assert fast.stats.completed and 340 < fast.stats.raw_wpm <= MAX_WPM
+    rolled = _typed(FORGED_TARGET, lambda i: 0 if i in (5, 9, 20) else 120)    # three keys pressed together
+    assert _parse(rolled).stats.completed
+    burst = log(FORGED_TARGET, [("d", 0), ("e", 1), ("f", 2)])                  # then a reset: not 2,400 WPM
+    assert not _parse(burst).stats.completed
+
+
+def test_keys_together_are_allowed_in_proportion_to_a_long_attempt():
+    target = "\n".join(["for x in v: total += x * x"] * 20)                   # 539 keys
+    from core.typing import keys_to_type
+    n = len(keys_to_type(target))
+    allowed = int(SIMULTANEOUS_SHARE * (n - 1))
+    assert allowed > SIMULTANEOUS_KEYS
+
+    def attempt(together):
+        return parse_attempt(_value(target, _typed(target, lambda i: 0 if i % 10 == 1 and i // 10 < together
+                                                   else 150)), target)
+    assert attempt(allowed).stats.completed
+    with pytest.raises(AttemptError, match=f"^{allowed + 1} keys of that attempt came under"):
+        attempt(allowed + 1)
+
+
+@pytest.mark.parametrize("times", [[-1, 100, 200], [0, 200, 100], [0, 100, float("inf")], [0, 100, 3 * 3600_001]])
+def test_negative_backward_or_endless_times_are_refused(times):
+    keys = log("abc", list(zip("abc", times)))
+    with pytest.raises(AttemptError, match="impossible time"):
+        parse_attempt(_value("abc", keys), "abc")
 
 
 def test_the_store_keeps_each_attempt_with_its_log(tmp_path):
@@ -295,7 +358,14 @@ def test_the_figures_hold_for_any_keystroke_log(lines, actions):
     if not typed:
         assert s == Stats()
         return
-    assert parse_attempt(_value(target, keys), target).stats == s          # the browser's log is sound
+    try:                                                                    # the browser's log is sound,
+        assert parse_attempt(_value(target, keys), target).stats == s
+    except AttemptError as exc:                                             # unless faster than a person
+        gaps = [b[1] - a[1] for a, b in zip(keys, keys[1:])]
+        together = sum(g < MIN_KEY_GAP_MS for g in gaps)
+        too_fast = s.chars >= MIN_KEYS_FOR_WPM and s.raw_wpm > MAX_WPM
+        assert together > max(SIMULTANEOUS_KEYS, int(SIMULTANEOUS_SHARE * len(gaps))) or too_fast, exc
+        assert "faster than anyone types" in str(exc) or "no one types past" in str(exc)
     # accuracy: right character keys over all of them, corrected misses included
     assert s.chars == len(typed) and s.errors == sum(not ok for _, _, ok in typed)
     assert s.accuracy == (s.chars - s.errors) / s.chars
