@@ -11,6 +11,10 @@ from tests.browser.conftest import open_app
 SLUG = "relu"          # short code with indented lines
 
 
+# Keys 45 ms apart (about 270 WPM): fast, but a person's pace. Playwright's own pace with no
+# delay is a few milliseconds a key, which the app refuses as a forged attempt.
+HUMAN_MS = 45
+
 def _chip(page, name):
     return page.get_by_test_id("fl-stats").locator(".fl-stat", has_text=name).locator("b")
 
@@ -34,14 +38,14 @@ def test_type_the_relu_code(server, page):
     expect(spans.nth(2)).to_have_class(re.compile(r"\bbad\b"))
     page.keyboard.press("Backspace")                      # ...corrected
     expect(spans.nth(2)).not_to_have_class(re.compile(r"\bbad\b"))
-    page.keyboard.type(keys[2:keys.index("return")], delay=0)
+    page.keyboard.type(keys[2:keys.index("return")], delay=HUMAN_MS)
     # Enter after 'def relu(x):' skipped the four spaces: the caret is on 'r' of 'return'
     expect(box.locator(".cur")).to_have_text("r")
     first = target.index("return")
     for i in range(first - 4, first):
         expect(spans.nth(i)).to_have_class(re.compile(r"\bskip\b"))
     expect(spans.nth(0)).to_have_class(re.compile(r"\bok\b"))
-    page.keyboard.type(keys[keys.index("return"):], delay=0)
+    page.keyboard.type(keys[keys.index("return"):], delay=HUMAN_MS)
 
     # One attempt reached Python: the figures, the chart and the header come from the store.
     chars = len(keys) + 1                                   # every character key, the miss included
@@ -91,30 +95,30 @@ def test_an_attempt_ends_on_a_right_last_character_or_enter(server, page):
 
     # 1. A wrong last character leaves the attempt open, the caret past the end...
     box.click()
-    page.keyboard.type(keys[:-1] + "]", delay=0)
+    page.keyboard.type(keys[:-1] + "]", delay=HUMAN_MS)
     expect(spans.nth(n - 1)).to_have_class(re.compile(r"\bbad\b"))
     expect(box).not_to_have_class(done)
     expect(box.locator(".fl-type-note")).to_have_text(
         "The last character is wrong: Backspace to correct it, or Enter to finish.")
     expect(spans.nth(n)).to_have_class(re.compile(r"\bcur\b"))
-    page.keyboard.type("z", delay=0)                         # nothing is typed past the end
+    page.keyboard.type("z", delay=HUMAN_MS)                         # nothing is typed past the end
     expect(box.locator(".fl-type-bar b").first).to_have_text(f"{n}/{n}")
     # ...so it can be corrected; the right last character ends it
     page.keyboard.press("Backspace")
     expect(box.locator(".fl-type-note")).to_have_text("")
-    page.keyboard.type(")", delay=0)
+    page.keyboard.type(")", delay=HUMAN_MS)
     expect(box).to_have_class(done)
     figures(len(keys) + 1, 1)                                # the miss still counts
 
     # 2. Wrong characters earlier on do not hold the end back: a right last one ends it.
     again()
-    page.keyboard.type("i#por#" + keys[6:], delay=0)
+    page.keyboard.type("i#por#" + keys[6:], delay=HUMAN_MS)
     expect(box).to_have_class(done)
     figures(len(keys), 2)
 
     # 3. Enter past a wrong last character hands the attempt in as it stands.
     again()
-    page.keyboard.type(keys[:-1] + "]", delay=0)
+    page.keyboard.type(keys[:-1] + "]", delay=HUMAN_MS)
     expect(box).not_to_have_class(done)
     page.keyboard.press("Enter")
     expect(box).to_have_class(done)
