@@ -15,7 +15,7 @@ import streamlit as st
 from capstone.corpus import (MAX_TEXT_BYTES, TEXT_TOO_LONG, CorpusError, download_text,
                              text_from_upload)
 from capstone.device import describe_device, pick_device
-from capstone.job import JobRefused, JobRegistry, job_threads
+from capstone.job import MAX_STEPS, JobRefused, JobRegistry, job_threads
 from capstone.prepare import Dataset, load_dataset, prepare
 from capstone.presets import PRESETS, make_config
 from capstone.train import seed_from_text
@@ -131,7 +131,7 @@ def controls(*, running: bool, key: str) -> dict | None:
     preset = c2.selectbox("Preset", list(PRESETS), format_func=lambda p: PRESETS[p].title, key=f"{key}.preset")
     device = c3.selectbox("Device", DEVICES, key=f"{key}.device",
                           help="auto picks CUDA, then Apple MPS, then the CPU")
-    steps = st.slider("Training steps", 50, 10_000, make_config(preset).max_iters, step=50,
+    steps = st.slider("Training steps", 50, MAX_STEPS, make_config(preset).max_iters, step=50,
                       key=f"{key}.steps.{preset}", help="The preset's own length is the default.")
     st.caption(f"**What to look for:** {PRESETS[preset].look_for}")
     start, stop = st.columns(2)

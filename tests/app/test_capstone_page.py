@@ -108,6 +108,9 @@ def test_capstone_page_renders_its_five_parts(capstone_app):
         "1 · Press start", "2 · Watch it learn", "3 · Your checkpoint", "4 · Make it talk", "5 · The credits"]
     assert skipped_levels(at) == []                 # H1, then H2 for each part
     assert any("65 characters in the vocabulary" in c.value for c in at.caption)
+    from capstone.job import MAX_STEPS               # the slider offers no more than a run may take
+    steps = next(s for s in at.slider if s.label == "Training steps")
+    assert steps.max == MAX_STEPS == 5000
     # the credits: the learning engine first, with its own line count, then the plumbing
     engine = ["prepare.py", "model.py", "optim.py", "train.py", "sample.py"]
     lines = {f.name: len(f.read_text(encoding="utf-8").splitlines()) for f in CAPSTONE.glob("*.py")}
