@@ -32,8 +32,11 @@ import traceback
 
 
 NICENESS = 10   # added to this process's nice value: 0 is normal, 19 the most yielding
-STOP_GRACE_S = 5.0   # a run asked to stop ends within this: the rest of a step, a short
+STOP_GRACE_S = 30.0  # a run asked to stop ends within this: the rest of a step, a short
                      # evaluation (eval_iters batches) and the checkpoint take about a second
+                     # on a quiet host, but this run is niced, and beside busy processes it
+                     # gets a small share of a core: 5 s ended such runs without their
+                     # checkpoint. The run holds its slot until it has exited either way.
 
 
 def lower_priority(by=NICENESS):
