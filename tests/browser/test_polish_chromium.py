@@ -128,8 +128,13 @@ def _settle(page, slug):
     wait_idle(page)
     page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')")
     page.locator(f".st-key-fl-figure-{slug}").wait_for()
-    page.wait_for_function("""() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
-        .every((c) => c.querySelector('.main-svg'))""")
+    # at least one chart, and each drawn: on a busy machine the figure's box can be there
+    # before its chart is, and "every chart is drawn" holds for no chart at all
+    page.wait_for_function("""(slug) => {
+        const charts = [...document.querySelectorAll(`.st-key-fl-figure-${slug} [data-testid="stPlotlyChart"]`)];
+        return charts.length > 0 && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+            .every((c) => c.querySelector('.main-svg text'));
+    }""", arg=slug)
     page.wait_for_function("""() => document.getAnimations().every((a) => a.playState !== "running"
         || a.effect?.getComputedTiming().iterations === Infinity)""")     # e.g. Animate's fade-in
     page.wait_for_timeout(300)
