@@ -3,6 +3,7 @@ that ships in data/) and a small prepared slice of it."""
 
 import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,18 @@ if str(REPO_ROOT) not in sys.path:  # make `import capstone` work however pytest
     sys.path.insert(0, str(REPO_ROOT))
 
 DEFAULT_CORPUS = REPO_ROOT / "data" / "tinyshakespeare.txt"
+
+
+
+def wait_for(cond, timeout=180):
+    """Poll cond() until it holds (True) or timeout seconds pass (False)."""
+    # the child runs at a low priority (worker.NICENESS): on a busy host it starts slowly
+    end = time.time() + timeout
+    while time.time() < end:
+        if cond():
+            return True
+        time.sleep(0.05)
+    return False
 
 
 @pytest.fixture(scope="session")

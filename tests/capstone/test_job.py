@@ -6,16 +6,7 @@ import pytest
 from capstone.checkpoint import load_checkpoint
 from capstone.device import default_threads
 from capstone.job import ETA_STEADY_S, JobRefused, JobRegistry, TrainingJob, estimate_eta, smooth_eta
-
-
-def wait_for(cond, timeout=180):
-    # the child runs at a low priority (worker.NICENESS): on a busy host it starts slowly
-    end = time.time() + timeout
-    while time.time() < end:
-        if cond():
-            return True
-        time.sleep(0.05)
-    return False
+from tests.capstone.conftest import wait_for
 
 
 def test_job_runs_to_the_end_with_samples(small_data, tiny_cfg):

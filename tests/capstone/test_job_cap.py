@@ -15,22 +15,13 @@ from hypothesis import strategies as st
 from capstone.job import (LINE_HOLD_S, MAX_STEPS, STOP_GRACE_S, TERM_GRACE_S, JobRefused,
                           JobRegistry)
 from capstone.presets import make_config
+from tests.capstone.conftest import wait_for
 
 PROC = Path("/proc")
 MARGIN_S = 10.0   # a loaded machine's delay in noticing an exit and reaping it
 
 pytestmark = pytest.mark.skipif(not (PROC / "self" / "stat").exists(),
                                 reason="counts processes through /proc")
-
-
-def wait_for(cond, timeout=180):
-    # the child runs at a low priority (worker.NICENESS): on a busy host it starts slowly
-    end = time.time() + timeout
-    while time.time() < end:
-        if cond():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def workers():
