@@ -238,12 +238,12 @@ class TrainingJob:
 
     def _feed(self, data):
         header = {"config": self.cfg.to_dict(), "vocab": data.vocab.chars,
-                  "n_train": len(data.train), "n_val": len(data.val)}
+                  "n_train": len(data.train_ids), "n_val": len(data.val_ids)}
         try:
             pipe = self._process.stdin
             pipe.write(json.dumps(header).encode() + b"\n")
-            for ids in (data.train, data.val):
-                pipe.write(ids.numpy().astype("<i8").tobytes())
+            for ids in (data.train_ids, data.val_ids):    # the compact ids, widened once
+                pipe.write(ids.astype("<i8").tobytes())
             pipe.flush()
         except OSError:    # the child is gone already; _listen reports how it ended
             pass

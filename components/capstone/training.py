@@ -149,8 +149,8 @@ def describe_corpus(data: Dataset) -> None:
     try:
         # the threads a run started here will use (the page's own process keeps to one)
         info = describe_device(pick_device("auto"), threads=job_threads())
-        st.caption(f"{len(data.vocab)} characters in the vocabulary · {len(data.train):,} training and "
-                   f"{len(data.val):,} validation characters · training on: {info['name']}")
+        st.caption(f"{len(data.vocab)} characters in the vocabulary · {len(data.train_ids):,} training and "
+                   f"{len(data.val_ids):,} validation characters · training on: {info['name']}")
     except RuntimeError:
         pass
 
