@@ -138,3 +138,19 @@ def grid_lines(A=None, n: int = 3):
             xs += [x0, x1, None]
             ys += [y0, y1, None]
     return xs, ys
+
+
+def span(points, pad: float = 0.6) -> int:
+    """The half-width of the square −r…r (r whole) that holds every point in ``points`` with
+    ``pad`` to spare: `plane` draws it, and the touchable planes use the same rule."""
+    return math.ceil(max([1.0] + [abs(x) for p in points for x in p]) + pad)
+
+
+def dropped_tip(value, bound: float) -> list[float] | None:
+    """A tip ``[x, y]`` a touchable figure sent (untrusted): two finite numbers, clamped to
+    ±``bound`` and rounded to the 0.01 the number boxes show; anything else is None."""
+    if not isinstance(value, (list, tuple)) or len(value) != 2:
+        return None
+    if not all(isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) for x in value):
+        return None
+    return [round(min(max(float(x), -bound), bound), 2) + 0.0 for x in value]
