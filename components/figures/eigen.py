@@ -1,19 +1,33 @@
 """Chapter 9 — turn a test vector u around: on an eigen-direction A·u stays on u's line
-(stretched by λ); anywhere else A turns it."""
+(stretched by λ); anywhere else A turns it.
+
+The learner turns u by its tip (the linear-map piece, see matvec); A·u follows in the browser,
+and the drop sets the angle slider, in whole degrees like the slider itself.
+"""
 import math
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from components.figures import _controls as c
-from components.figures._plot import BLUE, GREEN, GREY, ORANGE, arrow, beside, fmt, plane, readout, show, vec
-from core.figmath import angle_deg, eigen2, matvec
+from components.figures._plot import beside, fmt, readout, span, vec
+from components.figures.matvec import draw, take_drop
+from core.figmath import angle_deg, eigen2, matvec, norm
+
+
+def _turned(key: str) -> float | None:
+    """The angle a drop turned u to (untrusted: a finite number, as whole degrees 0–359)."""
+    phi = (dropped := take_drop(key)) and dropped[0].get("phi")
+    if isinstance(phi, bool) or not isinstance(phi, (int, float)) or not math.isfinite(phi):
+        return None
+    return float(round(phi) % 360)
 
 
 def render(values: dict, *, key: str) -> None:
+    angle_key = f"{key}.angle"
+    if (phi := _turned(key)) is not None:
+        st.session_state[angle_key] = phi
     A = c.matrix(f"{key}.A", "A", values.get("A"), [[2.0, 1.0], [1.0, 2.0]])
     pairs = eigen2(A)
-    angle_key = f"{key}.angle"
     if pairs:
         cols = c.row(len(pairs))
         for n, ((lam, v), col) in enumerate(zip(pairs, cols)):
@@ -27,19 +41,12 @@ def render(values: dict, *, key: str) -> None:
     turn = angle_deg(u, Au)
     on_line = turn is not None and (turn < 0.5 or turn > 179.5)
 
-    fig = go.Figure()
-    reach = 2 + max(abs(x) for x in Au)
-    for n, (lam, v) in enumerate(pairs):
-        fig.add_trace(go.Scatter(x=[-reach * v[0], reach * v[0]], y=[-reach * v[1], reach * v[1]],
-                                 mode="lines", name=f"eigen-direction {n + 1}: λ = {fmt(lam)}",
-                                 line=dict(color=GREEN if n == 0 else GREY, width=1.5, dash="dash")))
-    arrow(fig, (0, 0), u, color=BLUE, name="u")
-    arrow(fig, (0, 0), Au, color=ORANGE, name="A·u")
-    plane(fig, [u, Au, (1, 1)], title="A·u stays on u's line" if on_line else
-          f"A turns u by {fmt(turn or 0, 1)}°")
+    reach = max(norm(A[0]), norm(A[1]))   # the most any entry of A·u reaches, u turned anywhere
     left, right = beside()
     with left:
-        show(fig, key=f"{key}.chart")
+        draw(key, "eigen", span([(1, 1), (reach, reach)]), A=A, phi=phi,
+             eig=[{"lam": lam, "v": v} for lam, v in pairs])
+        st.caption("Turn u by its tip: A·u follows; on an eigen-direction it stays on u's line.")
     rows = [("u", vec(u)), ("A·u", vec(Au)), ("angle between u and A·u", f"{fmt(turn or 0, 1)}°")]
     if on_line:
         lam = (Au[0] * u[0] + Au[1] * u[1])

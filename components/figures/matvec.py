@@ -1,13 +1,39 @@
-"""Chapter 6 — a 2×2 matrix moves the whole grid, and with it the vector x to A·x."""
-import plotly.graph_objects as go
+"""Chapter 6 — a 2×2 matrix moves the whole grid, and with it the vector x to A·x.
+
+The touchable "linear map" the matrix figures of chapters 6, 8 and 9 share (touch/linear.js: a
+tip dragged in the browser, A applied there on every move, the drop sent once) is registered
+here, with the two steps each figure takes around it: `take_drop` before its controls are drawn
+(so they show the drop), `draw` after.
+"""
+import streamlit as st
 
 from components.figures import _controls as c
-from components.figures._plot import (BLUE, GREEN, GREY, ORANGE, PURPLE, arrow, beside, fmt,
-                                      grid_lines, plane, readout, show, sub, vec)
+from components.figures import touch
+from components.figures._plot import beside, dropped_tip, fmt, readout, span, sub, vec
 from core.figmath import matvec
+
+LINEAR = touch.component("linear", "linear.js", "linear.css")
+
+
+def take_drop(key: str) -> tuple[dict, float] | None:
+    """The value just dropped in the figure under ``key`` (once; None if nothing new), with the
+    half-width of the square it was drawn in: a browser's numbers are clamped to it."""
+    state = st.session_state.get(f"{key}.touch")
+    got = touch.fresh(f"{key}.touch", state.get("drop") if hasattr(state, "get") else None)
+    return None if got is None else (got, st.session_state.get(f"{key}.touch.r", 10))
+
+
+def draw(key: str, kind: str, r: int, **data) -> None:
+    """The scene ``kind`` over −r…r; the range is kept to bound the next drop."""
+    st.session_state[f"{key}.touch.r"] = r
+    LINEAR(key=f"{key}.touch", data={"kind": kind, "r": r, **data}, on_drop_change=lambda: None)
 
 
 def render(values: dict, *, key: str) -> None:
+    if dropped := take_drop(key):
+        tip = dropped_tip(dropped[0].get("x"), dropped[1])
+        for i, v in enumerate(tip or []):
+            st.session_state[f"{key}.x.{i}"] = v
     A_in = c.fitting(values.get("A"), (2, 2), "A")
     x_in = c.fitting(values.get("x"), (2,), "x")
     A0, x0 = [[1.0, 1.0], [-0.5, 1.0]], [2.0, 1.0]
@@ -20,22 +46,10 @@ def render(values: dict, *, key: str) -> None:
         x.append(c.number(f"{key}.x.{i}", f"x{sub(i + 1)}", None if x_in is None else x_in[i], x0[i],
                           container=cols[2]))
     Ax = matvec(A, x)
-
-    fig = go.Figure()
-    gx, gy = grid_lines()
-    fig.add_trace(go.Scatter(x=gx, y=gy, mode="lines", name="grid before", hoverinfo="skip",
-                             line=dict(color=GREY, width=1, dash="dot")))
-    tx, ty = grid_lines(A)
-    fig.add_trace(go.Scatter(x=tx, y=ty, mode="lines", name="grid after A", hoverinfo="skip",
-                             line=dict(color="rgba(124,58,237,0.45)", width=1)))
-    arrow(fig, (0, 0), (A[0][0], A[1][0]), color=PURPLE, name="A·e₁ (column 1)", width=2)
-    arrow(fig, (0, 0), (A[0][1], A[1][1]), color=GREEN, name="A·e₂ (column 2)", width=2)
-    arrow(fig, (0, 0), x, color=BLUE, name="x", dash="dot")
-    arrow(fig, (0, 0), Ax, color=ORANGE, name="A·x")
-    plane(fig, [x, Ax, (A[0][0], A[1][0]), (A[0][1], A[1][1])], height=400)
     left, right = beside()
     with left:
-        show(fig, key=f"{key}.chart")
+        draw(key, "matvec", span([x, Ax, (A[0][0], A[1][0]), (A[0][1], A[1][1])]), A=A, x=x)
+        st.caption("Drag the tip of x: A·x follows.")
     readout([("row 1 · x", f"{fmt(A[0][0])}·{fmt(x[0])} + {fmt(A[0][1])}·{fmt(x[1])} = {fmt(Ax[0])}"),
              ("row 2 · x", f"{fmt(A[1][0])}·{fmt(x[0])} + {fmt(A[1][1])}·{fmt(x[1])} = {fmt(Ax[1])}"),
              ("A·x", f"**{vec(Ax)}**")], container=right)
