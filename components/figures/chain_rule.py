@@ -1,19 +1,18 @@
 """Chapter 16 — one neuron as a computational graph: forward values and backward gradients on
-every edge; below it the lesson's tangent figure, f(x) = ¼x² with its slope ½x."""
+every edge; below it the lesson's tangent figure, f(x) = ¼x² with its slope ½x, whose point
+is dragged along the curve (the sigmoid figure's touchable curve)."""
 import plotly.graph_objects as go
 import streamlit as st
 
 from components.figures import _controls as c
-from components.figures._plot import (BLUE, GREY, RED, beside, curve_with_tangent, fmt, layout,
-                                      readout, show)
+from components.figures._plot import BLUE, GREY, RED, beside, fmt, layout, readout, show
+from components.figures.sigmoid import dropped_x, point_on_curve
 from core.figmath import neuron
 
 NODES = {"x": (0, 2), "w": (0, 1), "b": (0, 0), "z": (1.6, 1), "a": (3.0, 1), "y": (3.0, -0.2),
          "L": (4.4, 1)}
 LABELS = {"x": "x", "w": "w", "b": "b", "z": "z = w·x + b", "a": "a = σ(z)", "y": "y",
           "L": "L = (a − y)²"}
-_XS = [-4 + 8 * i / 80 for i in range(81)]
-_YS = [x * x / 4 for x in _XS]
 
 
 def render(values: dict, *, key: str) -> None:
@@ -55,10 +54,13 @@ def render(values: dict, *, key: str) -> None:
              ("∂z/∂w = x", fmt(x)), ("∂L/∂w (product)", f"**{fmt(r['dL_dw'])}**")], container=right)
 
     st.markdown("**The slope is the local sensitivity: f(x) = ¼x²**")
+    touched = dropped_x(f"{key}.tangent", -4.0, 4.0, 0.1)
+    if touched is not None:
+        st.session_state[f"{key}.tangent_x"] = touched
     p = c.slider(f"{key}.tangent_x", "point x", None, 2.0, -4.0, 4.0, 0.1)
-    fig2 = curve_with_tangent(_XS, _YS, p, p * p / 4, p / 2, name="f(x) = ¼x²", half_width=1.5)
     left2, right2 = beside()
     with left2:
-        show(fig2, key=f"{key}.tangent")
+        point_on_curve(f"{key}.tangent", lambda v: v * v / 4, lambda v: v / 2, p, lo=-4.0, hi=4.0, step=0.1,
+                       name="f(x) = ¼x²", labels=("x", "f(x)", "slope ½x"), digits=(2, 3, 3), half=1.5)
     readout([("point x", fmt(p, 2)), ("f(x) = ¼x²", fmt(p * p / 4)), ("slope df/dx = ½x", f"**{fmt(p / 2)}**")],
             container=right2)

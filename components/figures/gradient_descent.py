@@ -1,21 +1,22 @@
-"""Chapter 15 — a ball on the loss bowl L(θ) = 1.1·θ²: pick a start, set η and momentum, and
-watch it roll down (or climb out once η passes 2 / 2.2 ≈ 0.91)."""
-from functools import lru_cache
+"""Chapter 15 — a ball on the loss bowl L(θ) = 1.1·θ²: drop it anywhere (a click or a tap in the
+bowl, or drag it), set η and momentum, and watch it roll down (or climb out once η passes
+2 / 2.2 ≈ 0.909). The bowl is drawn and rolled in the browser (touch/bowl.js); only a drop and
+the step a roll reached come back here."""
+import math
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from components.figures import _controls as c
-from components.figures._plot import BLUE, GREY, ORANGE, RED, beside, fmt, layout, readout, show
+from components.figures import touch
+from components.figures._plot import beside, fmt, readout
 from core.figmath import BOWL_CURVATURE, descend
+from core.plug_in import parse_values
 
 STEPS, R = 30, 3.5
-
-
-@lru_cache(maxsize=1)
-def _bowl():
-    ts = [-R + 2 * R * i / 70 for i in range(71)]
-    return ts, [BOWL_CURVATURE * t * t for t in ts]
+BOWL = touch.component("bowl", "bowl.js", "bowl.css")
+# The plug-in panel opens on its worked example's η; the figure opens on the lesson's 0.18 and
+# follows the panel's η only once the learner changes it there.
+_PANEL_ETA = parse_values("gradient_descent", {})[0].get("eta")
 
 
 def _status(path: list[float]) -> str:
@@ -28,15 +29,36 @@ def _status(path: list[float]) -> str:
     return "converging"
 
 
+def _number(v) -> float | None:
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) else None
+
+
+def _take_drop(key: str) -> None:
+    """A drop the browser just sent, into the sliders' state before they are drawn: a start θ₀
+    (the ball then waits at step 0) or the step a roll reached. Untrusted: checked, clamped."""
+    state = st.session_state.get(f"{key}.bowl")
+    drop = touch.fresh(f"{key}.bowl", state.get("drop") if hasattr(state, "get") else None) or {}
+    theta0, t = _number(drop.get("theta0")), _number(drop.get("t"))
+    if theta0 is not None:
+        st.session_state[f"{key}.theta0"] = round(min(max(theta0, -R), R), 1)
+        st.session_state[f"{key}.t"] = 0.0
+    elif t is not None:
+        st.session_state[f"{key}.t"] = float(min(max(round(t), 0), STEPS))
+
+
+def _eta_from_panel(values: dict, key: str) -> float | None:
+    eta = values.get("eta") if isinstance(values.get("eta"), (int, float)) else None
+    seen = f"{key}.eta.seen"
+    if seen not in st.session_state and eta == _PANEL_ETA:
+        st.session_state[seen] = eta   # as if followed already: only a change moves the figure
+    return eta
+
+
 def render(values: dict, *, key: str) -> None:
-    chart = f"{key}.chart"
-    point = c.picked(st.session_state.get(chart), curve=1)
-    if point and point != st.session_state.get(f"{key}.used"):
-        st.session_state[f"{key}.used"] = point  # a click on the bowl drops the ball there
-        st.session_state[f"{key}.theta0"] = round(float(point["x"]), 1)
+    _take_drop(key)
     theta_in = values.get("theta")
     theta_in = theta_in[0] if isinstance(theta_in, list) and len(theta_in) == 1 else theta_in
-    eta_in = values.get("eta") if isinstance(values.get("eta"), (int, float)) else None
+    eta_in = _eta_from_panel(values, key)
     c1, c2, c3 = c.row(3)
     theta0 = c.slider(f"{key}.theta0", "start θ₀", theta_in if isinstance(theta_in, (int, float)) else None,
                       3.0, -R, R, 0.1, container=c1)
@@ -46,41 +68,16 @@ def render(values: dict, *, key: str) -> None:
     t = int(c.slider(f"{key}.t", "show step t", None, float(len(path) - 1), 0.0, float(STEPS), 1.0))
     t = min(t, len(path) - 1)
     theta = path[t]
-    shown = [p for p in path[: t + 1] if abs(p) <= R * 1.5]
-
-    ts, ls = _bowl()
     loss = lambda q: BOWL_CURVATURE * q * q
     status = _status(path)
-    colour = RED if status.startswith("diverging") else ORANGE
-    fig = go.Figure([
-        go.Scatter(x=ts, y=ls, mode="lines", name="L(θ) = 1.1·θ²", line=dict(color=BLUE, width=3),
-                   hoverinfo="skip"),
-        go.Scatter(x=ts, y=ls, mode="markers", marker=dict(size=14, opacity=0), showlegend=False,
-                   name="drop the ball", hovertemplate="drop the ball at θ = %{x:.1f}<extra></extra>"),
-        go.Scatter(x=shown, y=[loss(p) for p in shown], mode="lines+markers", name="path",
-                   line=dict(color=GREY, width=1, dash="dot"), marker=dict(size=6, color=GREY)),
-        go.Scatter(x=[max(-R, min(R, theta))], y=[min(loss(theta), loss(R))], mode="markers",
-                   name=f"ball at step {t}", marker=dict(size=16, color=colour,
-                                                         line=dict(color="white", width=2))),
-    ])
-    fig.frames = [go.Frame(name=str(s), traces=[3], data=[go.Scatter(
-        x=[max(-R, min(R, path[s]))], y=[min(loss(path[s]), loss(R))])]) for s in range(len(path))]
-    fig.update_layout(updatemenus=[dict(type="buttons", x=1, y=1.02, xanchor="right", yanchor="bottom",
-                                        showactive=False, buttons=[dict(
-        label="▶ roll", method="animate",
-        args=[None, dict(frame=dict(duration=180, redraw=False), fromcurrent=False,
-                         transition=dict(duration=120))])])])
-    fig.update_xaxes(range=[-R, R], title="θ")
-    fig.update_yaxes(range=[-0.3, loss(R) + 0.5], title="L(θ)")
-    layout(fig, height=360, title=status)
-    fig.update_layout(legend=dict(x=0.5, xanchor="center", y=0.99, yanchor="top",
-                                  bgcolor="rgba(255,255,255,0.7)"))
-    fig.update_layout(clickmode="event+select", margin=dict(t=40))
     left, right = beside()
     with left:
-        show(fig, key=chart, select=True)
-        st.caption("Click the bowl to drop the ball there; ▶ roll plays the steps.")
+        BOWL(key=f"{key}.bowl", data={"path": path, "t": t, "status": status, "R": R, "step": 0.1,
+                                      "k": BOWL_CURVATURE, "diverging": status.startswith("diverging")},
+             on_drop_change=lambda: None)
+        st.caption("Click or tap anywhere in the bowl to drop the ball there (or drag it); "
+                   "▶ roll plays the steps.")
     g = 2 * BOWL_CURVATURE * theta
-    readout([("step t", str(t)), ("θ_t", fmt(theta)), ("L(θ_t)", fmt(loss(theta))),
+    readout([("start θ₀", fmt(theta0)), ("step t", str(t)), ("θ_t", fmt(theta)), ("L(θ_t)", fmt(loss(theta))),
              ("gradient ∇L = 2.2·θ_t", fmt(g)), ("plain step factor 1 − 2.2η", fmt(1 - 2 * BOWL_CURVATURE * eta)),
              ("status", f"**{status}**")], container=right)
