@@ -1,11 +1,18 @@
-"""Chapter 7 — pick a cell of C = A·B and see the row of A and the column of B it comes from;
-then B-then-A drawn as one transformation of the unit square (for 2×2 matrices)."""
+"""Chapter 7 — point at a cell of C = A·B and see the row of A and the column of B it comes from;
+then B-then-A drawn as one transformation of the unit square (for 2×2 matrices).
+
+The top figure is a touchable piece (touch/cells.js): the three matrices laid out so a row of A
+and a column of B meet at their cell of C. Hovering (or tapping) a cell lights them in the
+browser; a click, a tap or Enter sends the cell here, where the select box and the readout follow.
+"""
+import math
+
 import plotly.graph_objects as go
 import streamlit as st
 
 from components.figures import _controls as c
-from components.figures._plot import (GREEN, GREY, ORANGE, beside, fmt, layout, plane,
-                                      readout, show, sub)
+from components.figures import touch
+from components.figures._plot import GREEN, GREY, ORANGE, beside, fmt, plane, readout, show, sub
 from core.figmath import matmul
 
 A0 = [[1.0, 2.0, 0.0], [0.0, 1.0, 3.0]]        # the chapter's example: 2×3 times 3×2
@@ -13,19 +20,7 @@ B0 = [[1.0, 0.0], [2.0, 1.0], [0.0, 4.0]]
 SHEAR, TURN = [[1.0, 1.0], [0.0, 1.0]], [[0.0, -1.0], [1.0, 0.0]]
 SQUARE = [(0, 0), (1, 0), (1, 1), (0, 1), (0, 0)]
 
-
-def _cells(M, x0: float, name: str, lit, colour: str) -> go.Scatter:
-    """A matrix as square markers with its entries written in, placed from column x0 on."""
-    xs, ys, text, fill = [], [], [], []
-    for i, row in enumerate(M):
-        for j, v in enumerate(row):
-            xs.append(x0 + j)
-            ys.append(-i)
-            text.append(fmt(v, 2))
-            fill.append(colour if lit(i, j) else "rgba(148,163,184,0.22)")
-    return go.Scatter(x=xs, y=ys, text=text, mode="markers+text", name=name, showlegend=False,
-                      marker=dict(symbol="square", size=34, color=fill), textfont=dict(size=13),
-                      hovertemplate=f"{name}" + "<br>%{text}<extra></extra>")
+_CELLS = touch.component("cells", "cells.js", "cells.css")
 
 
 def _usable(values):
@@ -39,44 +34,69 @@ def _usable(values):
     return A, B, True
 
 
+def _entry(x: float) -> str:
+    """An entry as its cell shows it, short so a 4×4 product fits a phone: 152.857 → 152.9,
+    −250000 → −2.5e5 (the readout has every digit)."""
+    if abs(x) < 1e4:
+        return fmt(x, 2 if abs(x) < 100 else 1)
+    mantissa, exponent = f"{x:.2g}".split("e")
+    return fmt(float(mantissa), 1) + "e" + str(int(exponent))
+
+
+def _terms(A, B, i: int, j: int) -> str:
+    factor = lambda x: f"({fmt(x)})" if x < 0 else fmt(x)
+    return " + ".join(f"{factor(A[i][k])}·{factor(B[k][j])}" for k in range(len(B)))
+
+
+def _index(v, n: int) -> int | None:
+    """A 1-based row or column index sent by the browser, as a 0-based one within ``n``."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v != int(v):
+        return None
+    return min(max(int(v), 1), n) - 1
+
+
+def _clicked(key: str, shape: tuple[int, int]) -> tuple[int, int] | None:
+    """The cell of C the learner just clicked or tapped in the figure, if any (once)."""
+    state = st.session_state.get(key)
+    got = touch.fresh(key, state.get("pick") if hasattr(state, "get") else None)
+    if got is None:
+        return None
+    i, j = _index(got.get("row"), shape[0]), _index(got.get("col"), shape[1])
+    return None if i is None or j is None else (i, j)
+
+
+def _data(A, B, C, cell: tuple[int, int]) -> dict:
+    """What the browser draws: every entry and every cell's sum as text (it does no math)."""
+    show_all = lambda M: [[_entry(x) for x in row] for row in M]
+    return {"A": show_all(A), "B": show_all(B), "C": show_all(C), "pick": list(cell),
+            "sums": [[f"C{sub(i + 1)}{sub(j + 1)} = {_terms(A, B, i, j)} = {fmt(v)}"
+                      for j, v in enumerate(row)] for i, row in enumerate(C)],
+            "names": [[f"C row {i + 1} column {j + 1}: {fmt(v)}" for j, v in enumerate(row)]
+                      for i, row in enumerate(C)]}
+
+
 def render(values: dict, *, key: str) -> None:
     A, B, mine = _usable(values)
     C = matmul(A, B)
-    cells = [f"C{sub(i + 1)}{sub(j + 1)}" for i in range(len(C)) for j in range(len(C[0]))]
-    chart, pick = f"{key}.chart", f"{key}.cell"
-    point = c.picked(st.session_state.get(chart), curve=2)
-    if point and point.get("point_index") is not None and point != st.session_state.get(f"{key}.used"):
-        st.session_state[f"{key}.used"] = point
-        if point["point_index"] < len(cells):  # a click on a cell of C selects it
-            st.session_state[pick] = cells[point["point_index"]]
+    cols = len(C[0])
+    cells = [f"C{sub(i + 1)}{sub(j + 1)}" for i in range(len(C)) for j in range(cols)]
+    fig_key, pick = f"{key}.cells", f"{key}.cell"
+    clicked = _clicked(fig_key, (len(C), cols))
+    if clicked:  # before the select box is drawn, so it shows the cell clicked
+        st.session_state[pick] = cells[clicked[0] * cols + clicked[1]]
     cell = c.choice(pick, "Cell of C", cells, cells[0])
-    n = cells.index(cell)
-    i, j = divmod(n, len(C[0]))
+    i, j = divmod(cells.index(cell), cols)
 
     p = len(A[0])
-    xa, xb, xc = 0, p + 1, p + 1 + len(B[0]) + 1
-    fig = go.Figure([
-        _cells(A, xa, "A", lambda r, _: r == i, "rgba(37,99,235,0.45)"),
-        _cells(B, xb, "B", lambda _, k: k == j, "rgba(234,88,12,0.45)"),
-        _cells(C, xc, "C = A·B", lambda r, k: (r, k) == (i, j), "rgba(22,163,74,0.55)"),
-    ])
-    rows = max(len(A), len(B))
-    for x, label in ((xa + (p - 1) / 2, "A"), (xb + (len(B[0]) - 1) / 2, "B"),
-                     (xc + (len(C[0]) - 1) / 2, "C = A·B")):
-        fig.add_annotation(x=x, y=0.85, text=f"<b>{label}</b>", showarrow=False)
-    fig.update_xaxes(visible=False, range=[-0.7, xc + len(C[0]) - 0.3])
-    fig.update_yaxes(visible=False, range=[-rows + 0.3, 1.3], scaleanchor="x", scaleratio=1)
-    layout(fig, height=70 + 52 * rows, auto_margin=True)
-    fig.update_layout(clickmode="event+select")
-    terms = " + ".join(f"{fmt(A[i][k])}·{fmt(B[k][j])}" for k in range(p))
     left, right = beside()
     with left:
-        show(fig, key=chart, select=True)
-        st.caption("Click a cell of C (or choose it above) to light up its row of A and column of B.")
-    readout([("shapes", f"A {len(A)}×{p} · B {len(B)}×{len(B[0])} → C {len(C)}×{len(C[0])}"),
+        _CELLS(key=fig_key, data=_data(A, B, C, (i, j)), on_pick_change=lambda: None)
+        st.caption("Point at a cell of C (tap it on a phone) to light up its row of A and column "
+                   "of B; click it, or choose it above, to see its numbers here.")
+    readout([("shapes", f"A {len(A)}×{p} · B {len(B)}×{cols} → C {len(C)}×{cols}"),
              (f"row {i + 1} of A", "[" + ", ".join(fmt(x) for x in A[i]) + "]"),
              (f"column {j + 1} of B", "[" + ", ".join(fmt(B[k][j]) for k in range(p)) + "]"),
-             (cell, f"{terms} = **{fmt(C[i][j])}**")], container=right)
+             (cell, f"{_terms(A, B, i, j)} = **{fmt(C[i][j])}**")], container=right)
 
     st.markdown("**B, then A, is one transformation: A·B**")
     if mine and len(A) == len(A[0]) == len(B[0]) == 2:
@@ -103,4 +123,3 @@ def render(values: dict, *, key: str) -> None:
 
 def _m(M) -> str:
     return "[" + ", ".join("[" + ", ".join(fmt(x) for x in row) + "]" for row in M) + "]"
-

@@ -1,5 +1,6 @@
-"""Three chapter figures in Chromium: each draws a non-empty Plotly figure, a control moved (a
-number typed, a slider keyed, a cell clicked) changes the numbers, and no exception shows.
+"""Three chapter figures in Chromium: each draws its figure (a Plotly chart or a touchable one), a
+control moved (a number typed, a slider keyed, a cell clicked) changes the numbers, and no
+exception shows. Dragging and hovering: tests/browser/test_touch_*_chromium.py.
 Screenshots go to $FORMULA_LAB_SHOTS (default: the test's tmp folder)."""
 import os
 import time
@@ -40,14 +41,18 @@ def test_three_figures_respond(server, page, tmp_path):
     shots.mkdir(parents=True, exist_ok=True)
 
     open_app(page, server + "/dot-product")
-    box = _figure(page, "dot_product")
+    box = page.locator(".st-key-fl-figure-dot_product")    # a touchable plane, not Plotly
+    expect(box.locator("[data-fl-drag]")).to_have_count(2)
     expect(box.get_by_text("a₁b₁ + a₂b₂")).to_be_visible()
     field = box.get_by_label("b₁")
     field.fill("-3")
     field.press("Enter")
     expect(box.locator("td", has_text="−7")).to_be_visible()
-    expect(box.locator(".gtitle", has_text="negative")).to_be_visible()
-    _check(page, box, shots, "dot_product")
+    expect(box.locator(".fl-title")).to_have_text("a·b = −7 · θ = 127.9°")
+    expect(box.locator(".fl-note")).to_have_text("negative: they oppose")
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+    box.scroll_into_view_if_needed()
+    box.screenshot(path=str(shots / "dot_product.png"))
 
     open_app(page, server + "/softmax")
     box = _figure(page, "softmax")
@@ -61,7 +66,6 @@ def test_three_figures_respond(server, page, tmp_path):
 
     open_app(page, server + "/matrix-multiplication")
     box = _figure(page, "matrix_multiplication")
-    cell = box.locator(".js-plotly-plot").first.locator(".scatterlayer .trace").nth(2).locator(".point").nth(3)
-    cell.click(force=True)  # C₂₂ in the drawing
-    expect(box.get_by_text("0·0 + 1·1 + 3·4 =")).to_be_visible()
+    box.locator('[data-fl-drag="cell-2-2"]').click()  # C₂₂ in the drawing (a touchable piece)
+    expect(box.locator("td", has_text="0·0 + 1·1 + 3·4 =")).to_be_visible()
     _check(page, box, shots, "matrix_multiplication")
