@@ -116,14 +116,3 @@ def matrix(wkey: str, label: str, incoming, default: list[list[float]], *, step:
                            container=cols[j]) for j in range(c)])
     return out
 
-
-def picked(event, curve: int | None = None) -> dict | None:
-    """The first point a Plotly selection event holds (optionally only from trace ``curve``)."""
-    try:
-        points = event["selection"]["points"]
-    except (TypeError, KeyError):
-        return None
-    for p in points or []:
-        if curve is None or p.get("curve_number") == curve:
-            return p
-    return None

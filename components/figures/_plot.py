@@ -1,7 +1,6 @@
-"""Plotting pieces every figure shares: colours, arrows, a plane with equal axes, the readout."""
+"""Plotting pieces every figure shares: colours, a plane with equal axes, the readout."""
 from __future__ import annotations
 
-import html
 import math
 
 import plotly.graph_objects as go
@@ -12,23 +11,11 @@ BLUE, ORANGE, GREEN, RED, PURPLE, GREY = "#2563eb", "#ea580c", "#16a34a", "#dc26
 CONFIG = {"displayModeBar": False, "scrollZoom": False, "responsive": True}
 
 
-def arrow(fig: go.Figure, tail, tip, *, color: str, name: str, dash: str | None = None,
-          width: float = 3, showlegend: bool = True) -> None:
-    """An arrow from ``tail`` to ``tip`` as one trace (a line with an arrowhead marker)."""
-    (x0, y0), (x1, y1) = tail, tip
-    fig.add_trace(go.Scatter(
-        x=[x0, x1], y=[y0, y1], mode="lines+markers", name=name, showlegend=showlegend,
-        line=dict(color=color, width=width, dash=dash),
-        marker=dict(symbol=["circle", "arrow"], size=[1, 14], angleref="previous", color=color),
-        hovertemplate=f"{html.escape(name)}<br>tip (%{{x:.3g}}, %{{y:.3g}})<extra></extra>"))
 
 
 def plane(fig: go.Figure, points, *, pad: float = 0.6, height: int = 380, title: str = "") -> go.Figure:
     """Square-ish axes that hold every point in ``points``, equal scale, axes through the origin."""
-    xs = [p[0] for p in points] + [0.0]
-    ys = [p[1] for p in points] + [0.0]
-    r = max(1.0, max(abs(v) for v in xs + ys)) + pad
-    r = math.ceil(r)
+    r = span(list(points) + [(0.0, 0.0)], pad)
     axis = dict(range=[-r, r], zeroline=True, zerolinewidth=1.5, zerolinecolor="#9ca3af",
                 gridcolor="rgba(128,128,128,0.18)", fixedrange=True)
     fig.update_xaxes(**axis)
@@ -68,12 +55,9 @@ def legend_inside(fig: go.Figure) -> go.Figure:
     return fig
 
 
-def show(fig: go.Figure, *, key: str, select: bool = False):
-    """Draw the figure; with ``select`` a click on a point reruns the page with the selection."""
-    if select:
-        return st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points", config=CONFIG)
+def show(fig: go.Figure, *, key: str) -> None:
+    """Draw a Plotly figure (the figures nobody drags: curves, heatmaps, bar charts)."""
     st.plotly_chart(fig, key=key, config=CONFIG)
-    return None
 
 
 def readout(rows: list[tuple[str, str]], *, container=st) -> None:
@@ -87,7 +71,8 @@ def fmt(x: float, digits: int = 3) -> str:
     """A number as the readouts show it: up to ``digits`` decimals, no trailing zeros, real minus."""
     if isinstance(x, float) and (math.isnan(x) or math.isinf(x)):
         return "∞" if x == math.inf else "−∞" if x == -math.inf else "not a number"
-    s = f"{x:.{digits}f}".rstrip("0").rstrip(".")
+    s = f"{x:.{digits}f}"
+    s = s.rstrip("0").rstrip(".") if "." in s else s   # 10000 at 0 digits stays 10000
     s = "0" if s in ("-0", "") else s
     return s.replace("-", "−")
 
@@ -106,38 +91,8 @@ def beside():
     return st.columns([3, 2], gap="medium")
 
 
-def curve_with_tangent(xs, ys, x0: float, y0: float, slope: float, *, name: str, height: int = 340,
-                       half_width: float = 1.5, title: str = "") -> go.Figure:
-    """A curve, a point on it and the tangent line through the point (the slope, drawn)."""
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=name, line=dict(color=BLUE, width=3),
-                             hovertemplate="x = %{x:.2f}<br>y = %{y:.3f}<extra></extra>"))
-    tx = [x0 - half_width, x0 + half_width]
-    fig.add_trace(go.Scatter(x=tx, y=[y0 + slope * (t - x0) for t in tx], mode="lines",
-                             name=f"tangent, slope {fmt(slope)}", line=dict(color=ORANGE, width=2, dash="dash"),
-                             hoverinfo="skip"))
-    fig.add_trace(go.Scatter(x=[x0], y=[y0], mode="markers", name="the point",
-                             marker=dict(color=ORANGE, size=12, line=dict(color="white", width=2)),
-                             hovertemplate="x = %{x:.3g}<br>y = %{y:.4g}<extra></extra>"))
-    lo, hi = min(ys), max(ys)
-    pad = 0.15 * (hi - lo or 1)
-    fig.update_yaxes(range=[lo - pad, hi + pad], gridcolor="rgba(128,128,128,0.18)")
-    fig.update_xaxes(range=[xs[0], xs[-1]], gridcolor="rgba(128,128,128,0.18)")
-    return layout(fig, height=height, title=title)
 
 
-def grid_lines(A=None, n: int = 3):
-    """The lines x = −n…n and y = −n…n as one trace's x and y (None between lines), optionally
-    pushed through the 2×2 matrix ``A``."""
-    xs, ys = [], []
-    for t in range(-n, n + 1):
-        for (x0, y0), (x1, y1) in (((t, -n), (t, n)), ((-n, t), (n, t))):
-            if A is not None:
-                (a, b), (c, d) = A
-                x0, y0, x1, y1 = a * x0 + b * y0, c * x0 + d * y0, a * x1 + b * y1, c * x1 + d * y1
-            xs += [x0, x1, None]
-            ys += [y0, y1, None]
-    return xs, ys
 
 
 def span(points, pad: float = 0.6) -> int:

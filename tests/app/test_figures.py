@@ -16,7 +16,9 @@ def _readout(at) -> str:
 
 
 def _figs(at) -> list[dict]:
-    return [json.loads(p.proto.spec) for p in at.get("plotly_chart")]
+    """The Plotly figures' JSON, then each touchable figure's data as {"data": ...}."""
+    return ([json.loads(p.proto.spec) for p in at.get("plotly_chart")]
+            + [{"data": json.loads(p.proto.json)} for p in at.get("bidi_component") if p.proto.json])
 
 
 def _trace(fig: dict, name: str) -> dict:
@@ -30,34 +32,78 @@ def _select(at, key, curve, index, **extra):
     return at.run()
 
 
+def _drop(at, key, value):
+    """A drop on the figure's touchable plane, as the browser sends it (components v2 state)."""
+    at.session_state[f"{key}.plane"] = {"drop": {**value, "seq": "t1"}}
+    return at.run()
+
+
+def _plane(figs) -> dict:
+    """The data the touchable plane was drawn with (its `kind`, range `r` and vectors)."""
+    return next(f["data"] for f in figs if isinstance(f.get("data"), dict) and "kind" in f["data"])
+
+
+def _map_drop(at, key, value):
+    """A drop on the figure's touchable linear map (chapters 6, 8, 9), as the browser sends it."""
+    at.session_state[f"{key}.touch"] = {"drop": {**value, "seq": "t1"}}
+    return at.run()
+
+
+def _drops(at, key, *values):
+    """Drops on a touchable curve or bowl, one rerun each, as the browser sends them."""
+    for n, value in enumerate(values):
+        at.session_state[key] = {"drop": {**value, "seq": f"t{n}"} if isinstance(value, dict) else value}
+        at.run()
+    return at
+
+
+def _touched(figs, field) -> dict:
+    return next(f["data"] for f in figs if isinstance(f.get("data"), dict) and field in f["data"])
+
+
+def _at_point(figs) -> tuple:
+    """(x, f(x), slope) where a touchable curve's point is drawn."""
+    d = _touched(figs, "slopes")
+    return d["xs"][d["i"]], d["ys"][d["i"]], d["slopes"][d["i"]]
+
+
+_bowl = lambda figs: _touched(figs, "path")
+
+
 # slug → (what the learner does, what the readout must then say, a check on the figure JSON)
 CASES = {
-    "vectors": (lambda at, k: at.slider(key=f"{k}.k").set_value(3.0).run(), "**[7, 5]**",
-                lambda f: _trace(f[0], "k·v + w")["x"][1] == 7),
-    "vector_norm": (lambda at, k: (at.number_input(key=f"{k}.v.0").set_value(5.0).run(),
-                                   at.number_input(key=f"{k}.v.1").set_value(12.0).run()), "**13**",
-                    lambda f: _trace(f[0], "‖v‖ = 13")["y"][1] == 12),
-    "unit_vector": (lambda at, k: at.number_input(key=f"{k}.v.0").set_value(0.0).run(), "**[0, 1]**",
-                    lambda f: _trace(f[0], "v̂ = v / ‖v‖")["y"][1] == 1),
-    "dot_product": (lambda at, k: at.number_input(key=f"{k}.b.0").set_value(-3.0).run(), "**−7**",
-                    lambda f: "negative" in f[0]["layout"]["title"]["text"]
-                    and f[0]["layout"]["plot_bgcolor"].startswith("rgba(220,38,38")),
-    "cosine_similarity": (lambda at, k: _select(at, f"{k}.chart", 7, 0), "| 1. king | 1 |",
-                          lambda f: _trace(f[0], "query a")["x"][1] == 4.6),
-    "matrix_vector": (lambda at, k: at.number_input(key=f"{k}.x.0").set_value(0.0).run(), "**[1, 1]**",
-                      lambda f: _trace(f[0], "A·x")["x"][1] == 1 and _trace(f[0], "A·x")["y"][1] == 1),
-    "matrix_multiplication": (lambda at, k: _select(at, f"{k}.chart", 2, 3),
-                              "0·0 + 1·1 + 3·4 = **13**",
-                              lambda f: f[0]["data"][2]["marker"]["color"][3].startswith("rgba(22,163,74")
-                              and f[0]["data"][2]["marker"]["color"][0].startswith("rgba(148")),
-    "determinant": (lambda at, k: at.number_input(key=f"{k}.A.11").set_value(-0.5).run(),
-                    "| area factor \\|det A\\| | 0 |", lambda f: "collapses" in f[0]["layout"]["title"]["text"]),
-    "eigenvalues": (lambda at, k: at.button(key=f"{k}.snap0").click().run(), "A·u = λ·u with λ | **3**",
-                    lambda f: f[0]["layout"]["title"]["text"] == "A·u stays on u's line"),
-    "sigmoid": (lambda at, k: at.slider(key=f"{k}.x").set_value(0.0).run(), "**0.5**",
-                lambda f: _trace(f[0], "tangent, slope 0.25")["y"] == pytest.approx([0, 1])),
-    "relu": (lambda at, k: at.slider(key=f"{k}.x").set_value(-3.0).run(), "0 (off: gradient stops)",
-             lambda f: _trace(f[0], "the point")["y"] == [0]),
+    # the vector figures (chapters 1–5) are touchable planes: a drop injected as the browser sends it
+    "vectors": (lambda at, k: _drop(at, k, {"w": [2, -1]}), "**[6, 1]**",
+                lambda f: _plane(f)["w"] == [2, -1]),
+    "vector_norm": (lambda at, k: _drop(at, k, {"v": [1.5, 2]}), "**2.5**",
+                    lambda f: _plane(f)["v"] == [1.5, 2] and _plane(f)["r"] == 3),
+    "unit_vector": (lambda at, k: _drop(at, k, {"v": [0, -2]}), "**[0, −1]**",
+                    lambda f: _plane(f)["v"] == [0, -2]),
+    "dot_product": (lambda at, k: _drop(at, k, {"b": [-3, 1]}), "**−8**",
+                    lambda f: _plane(f)["kind"] == "dot" and _plane(f)["b"] == [-3, 1]),
+    "cosine_similarity": (lambda at, k: _drop(at, k, {"word": "king"}), "| 1. king | 1 |",
+                          lambda f: _plane(f)["a"] == [4.6, 1.0]),
+    # the matrix figures (chapters 6, 8, 9) are the touchable linear map: a drop as the browser sends it
+    "matrix_vector": (lambda at, k: _map_drop(at, k, {"x": [0, 1]}), "**[1, 1]**",
+                      lambda f: _plane(f)["kind"] == "matvec" and _plane(f)["x"] == [0, 1]),
+    # 2×2 matrices plugged in (the lower figure draws them), then C₂₂ tapped in the top figure
+    # (a touchable piece: its state injected as the browser would send it)
+    "matrix_multiplication": (lambda at, k: (
+        at.text_input(key="matrix_multiplication.plug_in.A").input("[[1, 2], [3, 4]]").run(),
+        at.text_input(key="matrix_multiplication.plug_in.B").input("[[0, 1], [1, 2]]").run(),
+        at.session_state.__setitem__(f"{k}.cells", {"pick": {"row": 2, "col": 2, "seq": "t1"}}),
+        at.run()), "| C₂₂ | 3·1 + 4·2 = **11** |",
+        lambda f: _trace(f[0], "after B then A = A·B")["x"] == [0, 2, 7, 5, 0]),
+    "determinant": (lambda at, k: _map_drop(at, k, {"A": [[2, -1], [1, -0.5]]}),
+                    "| area factor \\|det A\\| | 0 |", lambda f: _plane(f)["A"] == [[2, -1], [1, -0.5]]),
+    "eigenvalues": (lambda at, k: _map_drop(at, k, {"phi": 44.6}), "A·u = λ·u with λ | **3**",
+                    lambda f: _plane(f)["kind"] == "eigen" and _plane(f)["phi"] == 45),
+    # the curves (chapters 10, 11, 16) and the bowl (15) are touchable: drops as the browser sends
+    # them, the last of each list malformed or out of range (untrusted: ignored or clamped)
+    "sigmoid": (lambda at, k: _drops(at, f"{k}.touch", {"x": 0.04}, {"x": float("nan")}, {"x": "1"}), "**0.5**",
+                lambda f: _at_point(f) == (0, 0.5, 0.25)),
+    "relu": (lambda at, k: _drops(at, f"{k}.touch", {"x": -9e9}, {"x": -3.04}, {"x": True}, "junk"),
+             "0 (off: gradient stops)", lambda f: _at_point(f) == (-3, 0, 0)),
     "softmax": (lambda at, k: at.slider(key=f"{k}.tau").set_value(0.1).run(), "**z₁** (p = 1)",
                 lambda f: f[0]["data"][0]["y"][0] > 0.999 and abs(sum(f[0]["data"][0]["y"]) - 1) < 1e-9),
     "mean_squared_error": (lambda at, k: (at.selectbox(key=f"{k}.source").select("the line ŷ = m·x + c").run(),
@@ -67,10 +113,13 @@ CASES = {
     "cross_entropy": (lambda at, k: (at.selectbox(key=f"{k}.true").select("cat").run(),
                                      at.slider(key=f"{k}.p").set_value(0.5).run()), "**0.693**",
                       lambda f: f[1]["data"][0]["y"][0] == pytest.approx(-0.5)),
-    "gradient_descent": (lambda at, k: at.slider(key=f"{k}.eta").set_value(1.0).run(), "**diverging",
-                         lambda f: f[0]["layout"]["title"]["text"].startswith("diverging")),
-    "chain_rule": (lambda at, k: at.number_input(key=f"{k}.w").set_value(1.0).run(), "| 0.881 |",
-                   lambda f: "∂L/∂w = −0.05" in f[0]["layout"]["title"]["text"]),
+    "gradient_descent": (lambda at, k: (_drops(at, f"{k}.bowl", {"theta0": -2.04}, {"t": 99}, {"theta0": 1e309}),
+                                        at.slider(key=f"{k}.eta").set_value(1.0).run()), "**diverging",
+                         lambda f: _bowl(f)["path"][0] == -2 and _bowl(f)["t"] == 30 and _bowl(f)["diverging"]),
+    "chain_rule": (lambda at, k: (at.number_input(key=f"{k}.w").set_value(1.0).run(),
+                                  _drops(at, f"{k}.tangent", {"x": -1.01})), "| 0.881 |",
+                   lambda f: "∂L/∂w = −0.05" in f[0]["layout"]["title"]["text"]
+                   and _at_point(f) == (-1, 0.25, -0.5)),
     "attention": (lambda at, k: at.toggle(key=f"{k}.scaled").set_value(False).run(), "| [2, 0, 2] |",
                   lambda f: f[0]["layout"]["annotations"][3]["text"] == "scores QKᵀ"),
 }
@@ -215,3 +264,22 @@ def test_attention_reports_every_key_tied_for_the_top_weight():
     at.slider(key="p.figure.gain").set_value(1.0).run()
     at.selectbox(key="p.figure.query").select("cat").run()
     assert "| attends most to | **sat** |" in _readout(at)          # scores [0, 0, 2]: one winner
+
+
+def test_a_plane_takes_only_finite_numbers_inside_its_range():
+    """What the browser sends is untrusted: a drop is clamped to the drawn range, anything
+    malformed is ignored, and the same drop sent again with a later rerun is not applied twice."""
+    at = AppTest.from_function(_panel, default_timeout=30)
+    at.session_state["slug"] = "dot_product"
+    at.run()
+    for junk in ("text", {"drop": [1, 2]}, {"drop": {"a": [1, 2]}}, {"drop": {"seq": 7, "a": [1, 2]}},
+                 {"drop": {"a": ["1", None], "b": [float("nan"), 1], "seq": "j1"}},
+                 {"drop": {"a": [True, 1], "b": [1, 2, 3], "word": "king", "seq": "j2"}}):
+        at.session_state["p.figure.plane"] = junk
+        at.run()
+        assert not at.exception, (junk, at.exception)
+        assert "| a | [3, 1] |" in _readout(at) and "| b | [1, 2] |" in _readout(at), junk
+    _drop(at, "p.figure", {"a": [1e300, -7.123]})
+    assert "| a | [4, −4] |" in _readout(at), _readout(at)      # the drawn range was ±4
+    at.number_input(key="p.figure.a.0").set_value(1.0).run()  # the learner types; the old drop stays in state
+    assert "| a | [1, −4] |" in _readout(at)

@@ -100,7 +100,7 @@ TARGETS = {
 }
 DESKTOP_ONLY = {"glossary header": ".fl-gl-head"}
 PHONE_ONLY = {"glossary labels": ".fl-gl-label"}
-VIDEO = {"video card": "a.fl-video", "chart ticks, titles, legends": TARGETS["chart ticks, titles, legends"]}
+VIDEO = {"video card": "a.fl-video", "touchable figure: labels, title, snap switch": ".fl-touch"}
 
 
 _ANIMATING = """() => document.getAnimations().some((a) => a.playState === "running"
@@ -124,16 +124,19 @@ def _check_contrast(page, targets, where):
 
 def _settle(page, slug):
     """The run is over (nothing left stale, which Streamlit fades) and the chapter's figure has
-    drawn its chart(s)."""
+    drawn its chart(s): Plotly charts and touchable figures (an SVG or grid in a shadow root)."""
     wait_idle(page)
     page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')")
     page.locator(f".st-key-fl-figure-{slug}").wait_for()
     # at least one chart, and each drawn: on a busy machine the figure's box can be there
     # before its chart is, and "every chart is drawn" holds for no chart at all
-    page.wait_for_function("""(slug) => {
-        const charts = [...document.querySelectorAll(`.st-key-fl-figure-${slug} [data-testid="stPlotlyChart"]`)];
-        return charts.length > 0 && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
-            .every((c) => c.querySelector('.main-svg text'));
+    page.wait_for_function("(slug) => {" + _ALL + """
+        const box = document.querySelector(`.st-key-fl-figure-${slug}`);
+        const charts = [...box.querySelectorAll('[data-testid="stPlotlyChart"]')];
+        const touch = all(box, ".fl-touch");
+        return charts.length + touch.length > 0
+            && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every((c) => c.querySelector('.main-svg text'))
+            && all(document, ".fl-touch").every((t) => t.childElementCount > 0);
     }""", arg=slug)
     page.wait_for_function("""() => document.getAnimations().every((a) => a.playState !== "running"
         || a.effect?.getComputedTiming().iterations === Infinity)""")     # e.g. Animate's fade-in
