@@ -1,6 +1,6 @@
 """How smooth is a drag in the touchable figures? Timed in Chromium.
 
-    python bench/figures.py [--drags 5] [--moves 60] [--chapter dot_product ...]
+    python bench/figures.py [--drags 5] [--moves 60] [--no-snap] [--chapter dot_product ...]
 
 Starts `streamlit run app.py` on its own database and opens each chapter with a touchable
 figure in Chromium (1280 px). In each, it drags the figure's first handle ([data-fl-drag])
@@ -10,7 +10,9 @@ Every touchable figure times the work of each move it draws (its handler, then s
 layout: components/figures/touch/common.js keeps them in window.__flTouch.frames) and counts
 the values it sends to the server (window.__flTouch.sent). Prints, for each chapter, the
 median and 95th percentile of a move's work in ms, the moves drawn per drag, and the values
-sent per drag. A frame has 16.7 ms at 60 Hz: the target is a median under 16 ms on a 2-core
+sent per drag. With snapping on (the default a learner gets) a move that stays on the same
+grid point redraws nothing, so `--no-snap` (the learner's switch turned off) is the figure
+redrawing on every move. A frame has 16.7 ms at 60 Hz: the target is a median under 16 ms on a 2-core
 host.
 """
 
@@ -81,6 +83,7 @@ def main():
     ap.add_argument("--drags", type=int, default=5, help="drags per figure")
     ap.add_argument("--moves", type=int, default=60, help="pointer moves per drag")
     ap.add_argument("--chapter", nargs="*", default=DRAGGABLE, help="chapter slugs")
+    ap.add_argument("--no-snap", action="store_true", help="turn the figures' grid snapping off")
     args = ap.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -90,11 +93,14 @@ def main():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         page.set_default_timeout(60_000)
+        if args.no_snap:      # the learner's switch, kept in the browser (touch/common.js)
+            page.add_init_script("window.localStorage.setItem('fl.figure.snap', '0')")
         for slug in args.chapter:
             frames, drawn, sent = bench_chapter(page, url, slug, args.drags, args.moves)
             rows.append((slug, frames, drawn, sent))
         browser.close()
-    print(f"{args.drags} drags of {args.moves} moves per figure; ms of work per drawn move")
+    print(f"{args.drags} drags of {args.moves} moves per figure, snapping {'off' if args.no_snap else 'on'}; "
+          "ms of work per drawn move")
     print(f"{'chapter':20s} {'median':>7s} {'p95':>7s} {'moves drawn/drag':>17s} {'values sent/drag':>17s}")
     for slug, frames, drawn, sent in rows:
         p95 = sorted(frames)[int(0.95 * (len(frames) - 1))] if frames else float("nan")

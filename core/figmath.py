@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 # The lesson's gradient-descent bowl: L(θ) = 1.1·θ². Its gradient is 2.2·θ, so a plain step
-# multiplies θ by (1 − 2.2·η) and the ball climbs out once η passes 2 / 2.2 ≈ 0.91.
+# multiplies θ by (1 − 2.2·η) and the ball climbs out once η passes 2 / 2.2 ≈ 0.909.
 BOWL_CURVATURE = 1.1
 
 
