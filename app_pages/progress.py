@@ -1,4 +1,5 @@
 import math
+from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -6,8 +7,9 @@ import streamlit as st
 
 from components.shell import get_store
 from components.typing_trainer import typing_trainer
-from core import stats
+from core import portable, stats
 from core.content import load_chapters
+from core.store import StoreError
 from core.drills import RECENT, drill_for, weakest
 
 store, user = get_store(), st.session_state["user"]
@@ -78,3 +80,17 @@ else:
                "or slow down on will show here.")
 typing_trainer(None, on_attempt=lambda a: store.record_typing_attempt(user, "progress", a),
                drill=lambda: drill_for(history, [(c.slug, c.code.source) for c in chapters]), key="progress")
+
+with st.expander("Take your progress with you"):
+    # Everything kept for you, as one file; importing merges it into your own account only.
+    st.download_button("Download my progress", portable.dumps(portable.export_user(store, user)),
+                       file_name=f"formula-lab-progress-{date.today().isoformat()}.json",
+                       mime="application/json", key="progress.download")
+    upload = st.file_uploader("Import progress", type="json", key="progress.import_file")
+    if st.button("Import", key="progress.import", disabled=upload is None):
+        try:
+            added = portable.import_user(store, user, portable.parse(upload.getvalue()))
+        except (portable.PortableError, StoreError) as exc:
+            st.error(str(exc))
+        else:
+            st.success(portable.summary(added))
