@@ -8,7 +8,7 @@ import streamlit as st
 st.set_page_config(page_title="Formula Lab", page_icon=Path(__file__).parent / "assets" / "favicon.svg",
                    layout="wide")
 
-from components import hotkeys, identity, shell  # noqa: E402  (after set_page_config)
+from components import hotkeys, identity, shell, team  # noqa: E402  (after set_page_config)
 from core.content import load_chapters  # noqa: E402
 
 shell.style()
@@ -38,6 +38,9 @@ capstone = st.Page("app_pages/capstone.py", title="Train a tiny transformer", ic
                    url_path="capstone")
 sections["Capstone"] = [capstone]
 page_keys[capstone.url_path] = "capstone"
+# Leads see the Team page; for anyone else it is not registered, so its address finds nothing.
+if team.is_lead():
+    sections["Team"] = [st.Page("app_pages/team.py", title="Team", icon=":material/groups:", url_path="team")]
 
 pg = st.navigation(sections)
 if pg is home_alias:                         # before anything is drawn or timed; ?profile= stays
