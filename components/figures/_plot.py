@@ -6,6 +6,8 @@ import math
 import plotly.graph_objects as go
 import streamlit as st
 
+from components.figures import touch
+
 # One palette for every figure (colour-blind friendly, readable on light and dark themes).
 BLUE, ORANGE, GREEN, RED, PURPLE, GREY = "#2563eb", "#ea580c", "#16a34a", "#dc2626", "#7c3aed", "#6b7280"
 CONFIG = {"displayModeBar": False, "scrollZoom": False, "responsive": True}
@@ -106,6 +108,7 @@ def dropped_tip(value, bound: float) -> list[float] | None:
     ±``bound`` and rounded to the 0.01 the number boxes show; anything else is None."""
     if not isinstance(value, (list, tuple)) or len(value) != 2:
         return None
-    if not all(isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) for x in value):
+    tip = [touch.number(x) for x in value]
+    if None in tip:
         return None
-    return [round(min(max(float(x), -bound), bound), 2) + 0.0 for x in value]
+    return [round(min(max(x, -bound), bound), 2) + 0.0 for x in tip]

@@ -9,6 +9,7 @@ import math
 import streamlit as st
 
 from components.figures import _controls as c
+from components.figures import touch
 from components.figures._plot import beside, fmt, readout, span, vec
 from components.figures.matvec import draw, take_drop
 from core.figmath import angle_deg, eigen2, matvec, norm
@@ -16,10 +17,8 @@ from core.figmath import angle_deg, eigen2, matvec, norm
 
 def _turned(key: str) -> float | None:
     """The angle a drop turned u to (untrusted: a finite number, as whole degrees 0–359)."""
-    phi = (dropped := take_drop(key)) and dropped[0].get("phi")
-    if isinstance(phi, bool) or not isinstance(phi, (int, float)) or not math.isfinite(phi):
-        return None
-    return float(round(phi) % 360)
+    phi = touch.number((dropped := take_drop(key)) and dropped[0].get("phi"))
+    return None if phi is None else float(round(phi) % 360)
 
 
 def render(values: dict, *, key: str) -> None:

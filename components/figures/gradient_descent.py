@@ -2,7 +2,6 @@
 bowl, or drag it), set η and momentum, and watch it roll down (or climb out once η passes
 2 / 2.2 ≈ 0.909). The bowl is drawn and rolled in the browser (touch/bowl.js); only a drop and
 the step a roll reached come back here."""
-import math
 
 import streamlit as st
 
@@ -29,16 +28,11 @@ def _status(path: list[float]) -> str:
     return "converging"
 
 
-def _number(v) -> float | None:
-    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) else None
-
-
 def _take_drop(key: str) -> None:
     """A drop the browser just sent, into the sliders' state before they are drawn: a start θ₀
     (the ball then waits at step 0) or the step a roll reached. Untrusted: checked, clamped."""
-    state = st.session_state.get(f"{key}.bowl")
-    drop = touch.fresh(f"{key}.bowl", state.get("drop") if hasattr(state, "get") else None) or {}
-    theta0, t = _number(drop.get("theta0")), _number(drop.get("t"))
+    drop = touch.fresh(f"{key}.bowl") or {}
+    theta0, t = touch.number(drop.get("theta0")), touch.number(drop.get("t"))
     if theta0 is not None:
         st.session_state[f"{key}.theta0"] = round(min(max(theta0, -R), R), 1)
         st.session_state[f"{key}.t"] = 0.0

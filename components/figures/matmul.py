@@ -5,7 +5,6 @@ The top figure is a touchable piece (touch/cells.js): the three matrices laid ou
 and a column of B meet at their cell of C. Hovering (or tapping) a cell lights them in the
 browser; a click, a tap or Enter sends the cell here, where the select box and the readout follow.
 """
-import math
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -50,15 +49,15 @@ def _terms(A, B, i: int, j: int) -> str:
 
 def _index(v, n: int) -> int | None:
     """A 1-based row or column index sent by the browser, as a 0-based one within ``n``."""
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v != int(v):
+    v = touch.number(v)
+    if v is None or v != int(v):
         return None
     return min(max(int(v), 1), n) - 1
 
 
 def _clicked(key: str, shape: tuple[int, int]) -> tuple[int, int] | None:
     """The cell of C the learner just clicked or tapped in the figure, if any (once)."""
-    state = st.session_state.get(key)
-    got = touch.fresh(key, state.get("pick") if hasattr(state, "get") else None)
+    got = touch.fresh(key, "pick")
     if got is None:
         return None
     i, j = _index(got.get("row"), shape[0]), _index(got.get("col"), shape[1])

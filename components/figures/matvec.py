@@ -18,8 +18,7 @@ LINEAR = touch.component("linear", "linear.js", "linear.css")
 def take_drop(key: str) -> tuple[dict, float] | None:
     """The value just dropped in the figure under ``key`` (once; None if nothing new), with the
     half-width of the square it was drawn in: a browser's numbers are clamped to it."""
-    state = st.session_state.get(f"{key}.touch")
-    got = touch.fresh(f"{key}.touch", state.get("drop") if hasattr(state, "get") else None)
+    got = touch.fresh(f"{key}.touch")
     return None if got is None else (got, st.session_state.get(f"{key}.touch.r", 10))
 
 

@@ -19,12 +19,11 @@ CURVE = touch.component("curve", "curve.js", "curve.css")
 def dropped_x(key: str, lo: float, hi: float, step: float) -> float | None:
     """Where a drop the browser just sent put the point: a finite number, clamped to lo…hi and
     snapped to the slider's step. Anything else (a visitor can send anything) is ignored."""
-    state = st.session_state.get(key)
-    drop = touch.fresh(key, state.get("drop") if hasattr(state, "get") else None)
-    x = drop.get("x") if drop else None
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
+    drop = touch.fresh(key)
+    x = touch.number(drop.get("x")) if drop else None
+    if x is None:
         return None
-    x = min(max(float(x), lo), hi)
+    x = min(max(x, lo), hi)
     return round(lo + round((x - lo) / step) * step, 6)
 
 

@@ -17,8 +17,7 @@ def take_drop(key: str, reach: dict[str, float]) -> dict | None:
     """The value just dropped in the plane under ``key`` (once; None if nothing new). Each tip
     it moves (a name in ``reach``) is checked, clamped to ``reach[name]`` times the drawn range
     and written into that vector's number boxes."""
-    state = st.session_state.get(f"{key}.plane")
-    got = touch.fresh(f"{key}.plane", state.get("drop") if hasattr(state, "get") else None)
+    got = touch.fresh(f"{key}.plane")
     if got is None:
         return None
     r = st.session_state.get(f"{key}.plane.r", 10)

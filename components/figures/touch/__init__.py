@@ -7,6 +7,7 @@ are global.
 """
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import streamlit as st
@@ -24,13 +25,15 @@ def component(name: str, js: str, css: str | None = None, *,
     return st.components.v2.component(f"lab.figure_{name}", html=html, css=style, js=script)
 
 
-def fresh(key: str, state) -> dict | None:
-    """The newest value the figure under ``key`` sent (its ``state`` holds ``seq``), once.
+def fresh(key: str, name: str = "drop") -> dict | None:
+    """The newest value the figure under ``key`` sent as its state ``name``, once.
 
     A figure sends ``{..., "seq": token}`` (common.js flSend) when a drag ends or a click
     lands; the value stays in the component's state on later reruns, so each token is handed
-    out only the first time.
+    out only the first time. Anything else there (a visitor can send anything) is None.
     """
+    states = st.session_state.get(key)
+    state = states.get(name) if hasattr(states, "get") else None
     if not hasattr(state, "get"):
         return None
     seq = state.get("seq")
@@ -38,3 +41,11 @@ def fresh(key: str, state) -> dict | None:
         return None
     st.session_state[f"{key}.seq"] = seq
     return dict(state)
+
+
+def number(value) -> float | None:
+    """``value`` as a float if it is a finite number (not a bool), else None: what a figure
+    accepts from the browser before clamping it to its own bounds."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    return float(value)
