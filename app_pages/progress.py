@@ -83,7 +83,8 @@ typing_trainer(None, on_attempt=lambda a: store.record_typing_attempt(user, "pro
 
 with st.expander("Take your progress with you"):
     # Everything kept for you, as one file; importing merges it into your own account only.
-    st.download_button("Download my progress", portable.dumps(portable.export_user(store, user)),
+    # built when the button is pressed, not on every run of this page
+    st.download_button("Download my progress", lambda: portable.dumps(portable.export_user(store, user)),
                        file_name=f"formula-lab-progress-{date.today().isoformat()}.json",
                        mime="application/json", key="progress.download")
     upload = st.file_uploader("Import progress", type="json", key="progress.import_file")
